@@ -1,0 +1,117 @@
+using System;
+
+namespace FineTuning.Client
+{
+    /// <summary>What kind of failure the service reported, derived from the HTTP status and error code.</summary>
+    public enum ServiceErrorKind
+    {
+        BadRequest,
+        Authentication,
+        PermissionDenied,
+        NotFound,
+        Conflict,
+        UnprocessableEntity,
+        RateLimited,
+        QuotaExceeded,
+        ServerError,
+        Other,
+    }
+
+    /// <summary>The service answered with an error status. Keeps what it said about the error.</summary>
+    public class FineTuningServiceException : Exception
+    {
+        public FineTuningServiceException(string message, int statusCode, string? errorType, string? errorCode, string? param,
+            string? requestId, string method, string path, int attempts, string? rawBody = null)
+            : base(message)
+        {
+            StatusCode = statusCode;
+            ErrorType = errorType;
+            ErrorCode = errorCode;
+            Param = param;
+            RequestId = requestId;
+            Method = method;
+            Path = path;
+            Attempts = attempts;
+            RawBody = rawBody;
+            Kind = Classify(statusCode, errorCode);
+        }
+
+        public int StatusCode { get; }
+        /// <summary>The error's <c>type</c> (e.g. invalid_request_error).</summary>
+        public string? ErrorType { get; }
+        /// <summary>The error's <c>code</c> (e.g. invalid_api_key, rate_limit_exceeded).</summary>
+        public string? ErrorCode { get; }
+        /// <summary>The request field the error is about.</summary>
+        public string? Param { get; }
+        /// <summary>The service's request id (x-request-id or apim-request-id), to quote to support.</summary>
+        public string? RequestId { get; }
+        public string Method { get; }
+        public string Path { get; }
+        /// <summary>How many times the request was sent.</summary>
+        public int Attempts { get; }
+        /// <summary>The response body when it was not the error envelope (masked, shortened).</summary>
+        public string? RawBody { get; }
+        public ServiceErrorKind Kind { get; }
+
+        public static ServiceErrorKind Classify(int status, string? code)
+        {
+            if (string.Equals(code, "insufficient_quota", StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(code, "exceeded_quota", StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(code, "quotaExceeded", StringComparison.OrdinalIgnoreCase))
+                return ServiceErrorKind.QuotaExceeded;
+            switch (status)
+            {
+                case 400: return ServiceErrorKind.BadRequest;
+                case 401: return ServiceErrorKind.Authentication;
+                case 403: return ServiceErrorKind.PermissionDenied;
+                case 404: return ServiceErrorKind.NotFound;
+                case 409: return ServiceErrorKind.Conflict;
+                case 422: return ServiceErrorKind.UnprocessableEntity;
+                case 429: return ServiceErrorKind.RateLimited;
+                default: return status >= 500 ? ServiceErrorKind.ServerError : ServiceErrorKind.Other;
+            }
+        }
+    }
+
+    /// <summary>No answer came back: the connection failed, was dropped, or timed out.</summary>
+    public class FineTuningTransportException : Exception
+    {
+        public FineTuningTransportException(string message, string method, string path, bool isTimeout, int attempts, Exception? inner)
+            : base(message, inner)
+        {
+            Method = method;
+            Path = path;
+            IsTimeout = isTimeout;
+            Attempts = attempts;
+        }
+
+        public string Method { get; }
+        public string Path { get; }
+        public bool IsTimeout { get; }
+        public int Attempts { get; }
+    }
+
+    /// <summary>The service answered success but the body could not be read as the expected JSON.</summary>
+    public class FineTuningProtocolException : Exception
+    {
+        public FineTuningProtocolException(string message, int statusCode, string? requestId, string method, string path, Exception? inner = null)
+            : base(message, inner)
+        {
+            StatusCode = statusCode;
+            RequestId = requestId;
+            Method = method;
+            Path = path;
+        }
+
+        public int StatusCode { get; }
+        public string? RequestId { get; }
+        public string Method { get; }
+        public string Path { get; }
+    }
+
+    /// <summary>No connection is configured, or the configured one cannot be used as it is.</summary>
+    public class FineTuningConnectionException : Exception
+    {
+        public FineTuningConnectionException(string message) : base(message) { }
+    }
+}

@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTuning.Client.Json;
+
+namespace FineTuning.Client
+{
+    public sealed partial class FineTuningClient
+    {
+        private static readonly Func<HttpContent?> EmptyBody = () => null;
+
+        // ---- jobs ----
+
+        public Task<FineTuningJob> CreateJobAsync(CreateJobRequest request, CancellationToken ct = default)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(request, ClientJsonContext.Default.CreateJobRequest);
+            return SendJsonAsync(HttpMethod.Post, "/fine_tuning/jobs", null, () => JsonContent(json), ClientJsonContext.Default.FineTuningJob, ct,
+                ClientLog.DebugEnabled ? Encoding.UTF8.GetString(json) : null);
+        }
+
+        public Task<FineTuningJob> GetJobAsync(string jobId, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Get, "/fine_tuning/jobs/" + Segment(jobId), null, null, ClientJsonContext.Default.FineTuningJob, ct);
+
+        public Task<FineTuningJob> CancelJobAsync(string jobId, CancellationToken ct = default) => JobAction(jobId, "cancel", ct);
+
+        public Task<FineTuningJob> PauseJobAsync(string jobId, CancellationToken ct = default) => JobAction(jobId, "pause", ct);
+
+        public Task<FineTuningJob> ResumeJobAsync(string jobId, CancellationToken ct = default) => JobAction(jobId, "resume", ct);
+
+        private Task<FineTuningJob> JobAction(string jobId, string action, CancellationToken ct) =>
+            SendJsonAsync(HttpMethod.Post, "/fine_tuning/jobs/" + Segment(jobId) + "/" + action, null, EmptyBody, ClientJsonContext.Default.FineTuningJob, ct);
+
+        /// <summary>One page of jobs, newest first. <paramref name="metadata"/> filters on the service (all pairs must match).</summary>
+        public Task<ListPage<FineTuningJob>> ListJobsAsync(string? after, int? limit, IDictionary<string, string>? metadata = null, CancellationToken ct = default)
+        {
+            var query = PageQuery(after, limit);
+            if (metadata != null)
+            {
+                foreach (var kv in metadata) query.Add(new KeyValuePair<string, string>("metadata[" + kv.Key + "]", kv.Value));
+            }
+            return SendJsonAsync(HttpMethod.Get, "/fine_tuning/jobs", query, null, ClientJsonContext.Default.ListPageFineTuningJob, ct);
+        }
+
+        /// <summary>One page of a job's events, newest first.</summary>
+        public async Task<ListPage<FineTuningEvent>> ListEventsAsync(string jobId, string? after, int? limit, CancellationToken ct = default)
+        {
+            var page = await SendJsonAsync(HttpMethod.Get, "/fine_tuning/jobs/" + Segment(jobId) + "/events", PageQuery(after, limit), null,
+                ClientJsonContext.Default.ListPageFineTuningEvent, ct).ConfigureAwait(false);
+            foreach (var e in page.Data) e.JobId = jobId;
+            return page;
+        }
+
+        /// <summary>One page of a job's checkpoints, newest first.</summary>
+        public Task<ListPage<FineTuningCheckpoint>> ListCheckpointsAsync(string jobId, string? after, int? limit, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Get, "/fine_tuning/jobs/" + Segment(jobId) + "/checkpoints", PageQuery(after, limit), null,
+                ClientJsonContext.Default.ListPageFineTuningCheckpoint, ct);
+
+        // ---- files ----
+
+        /// <summary>
+        /// Uploads a file with multipart/form-data (POST /files). The part headers quote <c>name</c> and
+        /// <c>filename</c> as RFC 7578 writes them. <paramref name="progress"/> receives bytes sent so far.
+        /// </summary>
+        public Task<FineTuningFile> UploadFileAsync(string path, string purpose, string? fileName = null, IProgress<long>? progress = null, CancellationToken ct = default)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
+            var name = fileName ?? info.Name;
+            return SendJsonAsync(HttpMethod.Post, "/files", null, () =>
+            {
+                var form = new MultipartFormDataContent("----FineTuningBoundary" + Guid.NewGuid().ToString("N"));
+                var purposePart = new StringContent(purpose, Encoding.UTF8);
+                purposePart.Headers.ContentType = null;
+                purposePart.Headers.ContentDisposition = FormDisposition("purpose", null);
+                form.Add(purposePart);
+                var filePart = new ProgressFileContent(info.FullName, progress);
+                filePart.Headers.ContentType = new MediaTypeHeaderValue(name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "application/jsonl" : "application/octet-stream");
+                filePart.Headers.ContentDisposition = FormDisposition("file", name);
+                form.Add(filePart);
+                return form;
+            }, ClientJsonContext.Default.FineTuningFile, ct);
+        }
+
+        public Task<FineTuningFile> GetFileAsync(string fileId, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Get, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.FineTuningFile, ct);
+
+        public Task<DeletionResult> DeleteFileAsync(string fileId, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Delete, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.DeletionResult, ct);
+
+        /// <summary>One page of files. <paramref name="order"/> is asc or desc (the service's default is desc).</summary>
+        public Task<ListPage<FineTuningFile>> ListFilesAsync(string? purpose, string? after, int? limit, string? order = null, CancellationToken ct = default)
+        {
+            var query = PageQuery(after, limit);
+            if (!string.IsNullOrEmpty(purpose)) query.Add(new KeyValuePair<string, string>("purpose", purpose!));
+            if (!string.IsNullOrEmpty(order)) query.Add(new KeyValuePair<string, string>("order", order!));
+            return SendJsonAsync(HttpMethod.Get, "/files", query, null, ClientJsonContext.Default.ListPageFineTuningFile, ct);
+        }
+
+        /// <summary>Streams a file's content into <paramref name="destination"/>; returns the bytes copied.</summary>
+        public async Task<long> DownloadFileContentAsync(string fileId, Stream destination, CancellationToken ct = default)
+        {
+            using var response = await SendAsync(HttpMethod.Get, "/files/" + Segment(fileId) + "/content", null, null, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+            {
+                await destination.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+                total += read;
+            }
+            return total;
+        }
+
+        // ---- helpers ----
+
+        private static List<KeyValuePair<string, string>> PageQuery(string? after, int? limit)
+        {
+            var q = new List<KeyValuePair<string, string>>(4);
+            if (!string.IsNullOrEmpty(after)) q.Add(new KeyValuePair<string, string>("after", after!));
+            if (limit.HasValue) q.Add(new KeyValuePair<string, string>("limit", limit.Value.ToString(CultureInfo.InvariantCulture)));
+            return q;
+        }
+
+        private static HttpContent JsonContent(byte[] json)
+        {
+            var content = new ByteArrayContent(json);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return content;
+        }
+
+        /// <summary>form-data disposition with quoted name and filename (RFC 7578 §4.2).</summary>
+        internal static ContentDispositionHeaderValue FormDisposition(string name, string? fileName)
+        {
+            var value = new ContentDispositionHeaderValue("form-data") { Name = Quote(name) };
+            if (fileName != null) value.FileName = Quote(fileName);
+            return value;
+        }
+
+        private static string Quote(string value)
+        {
+            var sb = new StringBuilder(value.Length + 2).Append('"');
+            foreach (var c in value)
+            {
+                if (c == '"') sb.Append("%22");
+                else if (c == '\\') sb.Append("\\\\");
+                else if (c == '\r') sb.Append("%0D");
+                else if (c == '\n') sb.Append("%0A");
+                else if (c > 127) sb.Append(Uri.EscapeDataString(c.ToString()));
+                else sb.Append(c);
+            }
+            return sb.Append('"').ToString();
+        }
+    }
+
+    /// <summary>Streams a file as request content, reporting progress; opened afresh on every attempt.</summary>
+    internal sealed class ProgressFileContent : HttpContent
+    {
+        private readonly string _path;
+        private readonly IProgress<long>? _progress;
+
+        public ProgressFileContent(string path, IProgress<long>? progress)
+        {
+            _path = path;
+            _progress = progress;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            var buffer = new byte[81920];
+            long sent = 0;
+            int read;
+            while ((read = await file.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+            {
+                await stream.WriteAsync(buffer, 0, read).ConfigureAwait(false);
+                sent += read;
+                _progress?.Report(sent);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = new FileInfo(_path).Length;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,298 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTuning.Client.Json;
+
+namespace FineTuning.Client
+{
+    /// <summary>
+    /// The fine-tuning API over HTTP. One instance per connection; safe for concurrent calls.
+    /// Every call retries as <see cref="RetryPolicy"/> says, reports to <see cref="ClientLog.Current"/>,
+    /// and throws <see cref="FineTuningServiceException"/>, <see cref="FineTuningTransportException"/>
+    /// or <see cref="FineTuningProtocolException"/>.
+    /// </summary>
+    public sealed partial class FineTuningClient : IDisposable
+    {
+        private static readonly string UserAgent = "FineTuning-PowerShell/" +
+            (typeof(FineTuningClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0");
+
+        private readonly FineTuningConnection _connection;
+        private readonly HttpClient _http;
+        private readonly string _base;
+
+        internal FineTuningClient(FineTuningConnection connection, HttpMessageHandler? transport)
+        {
+            _connection = connection;
+            var handler = transport ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            _http = new HttpClient(handler, disposeHandler: transport == null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            _base = connection.BaseUri.ToString().TrimEnd('/');
+            Retry = new RetryPolicy(connection.MaxRetries);
+        }
+
+        public RetryPolicy Retry { get; set; }
+
+        /// <summary>How the client waits between attempts (replaceable in tests).</summary>
+        internal Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (d, ct) => Task.Delay(d, ct);
+
+        internal Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
+
+        public FineTuningConnection Connection => _connection;
+
+        /// <summary>Builds the absolute URI of an API path with its query, adding Azure's api-version where needed.</summary>
+        public Uri BuildUri(string path, IEnumerable<KeyValuePair<string, string>>? query = null)
+        {
+            var sb = new StringBuilder(_base.Length + path.Length + 32);
+            sb.Append(_base);
+            if (!path.StartsWith("/", StringComparison.Ordinal)) sb.Append('/');
+            sb.Append(path);
+            var sep = '?';
+            if (query != null)
+            {
+                foreach (var kv in query)
+                {
+                    sb.Append(sep).Append(Uri.EscapeDataString(kv.Key)).Append('=').Append(Uri.EscapeDataString(kv.Value));
+                    sep = '&';
+                }
+            }
+            var apiVersion = _connection.ApiVersionQuery;
+            if (apiVersion != null) sb.Append(sep).Append(apiVersion);
+            return new Uri(sb.ToString());
+        }
+
+        /// <summary>Escapes one path segment (ids, checkpoint names with ':').</summary>
+        public static string Segment(string value) => Uri.EscapeDataString(value ?? string.Empty);
+
+        internal async Task<T> SendJsonAsync<T>(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? query,
+            Func<HttpContent?>? content, JsonTypeInfo<T> typeInfo, CancellationToken ct, string? debugBody = null)
+        {
+            using var response = await SendAsync(method, path, query, content, HttpCompletionOption.ResponseContentRead, ct, debugBody).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            if (ClientLog.DebugEnabled)
+                ClientLog.Debug($"Response body: {Excerpt(bytes, 4096)}");
+            try
+            {
+                var value = JsonSerializer.Deserialize(bytes, typeInfo);
+                if (value is null) throw new JsonException("The body was JSON null.");
+                return value;
+            }
+            catch (JsonException ex)
+            {
+                throw new FineTuningProtocolException(
+                    SecretMasker.Mask($"{method} {path} answered {(int)response.StatusCode} but its body is not the expected JSON ({ex.Message}). Body starts: {Excerpt(bytes, 200)}"),
+                    (int)response.StatusCode, RequestId(response), method.Method, path, ex);
+            }
+        }
+
+        /// <summary>
+        /// Sends a request, retrying as the policy says. Returns a success response (2xx) that the caller disposes;
+        /// throws for anything else. <paramref name="content"/> is called once per attempt, so bodies are fresh.
+        /// </summary>
+        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? query,
+            Func<HttpContent?>? content, HttpCompletionOption completion, CancellationToken ct, string? debugBody = null)
+        {
+            var uri = BuildUri(path, query);
+            if (!_connection.InProcess && _connection.AuthorizationHeader() != null && !_connection.AllowInsecureHttp && !FineTuningConnection.IsSafeToSendSecret(uri))
+                throw new FineTuningConnectionException($"Refusing to send an API key over plain http to '{uri.Host}'.");
+
+            var display = $"{method.Method} {uri.GetLeftPart(UriPartial.Path)}{(uri.Query.Length > 0 ? uri.Query : string.Empty)}";
+            if (debugBody != null && ClientLog.DebugEnabled) ClientLog.Debug($"Request body: {debugBody}");
+
+            var attempt = 0;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                attempt++;
+                using var request = new HttpRequestMessage(method, uri);
+                request.Content = content?.Invoke();
+                AddHeaders(request, attempt - 1);
+
+                var watch = Stopwatch.StartNew();
+                HttpResponseMessage? response = null;
+                Exception? failure = null;
+                var timedOut = false;
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    timeout.CancelAfter(_connection.Timeout);
+                    try
+                    {
+                        response = await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        failure = ex;
+                        timedOut = true;
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        failure = ex;
+                    }
+                    catch (IOException ex)
+                    {
+                        failure = ex;
+                    }
+                }
+                watch.Stop();
+
+                if (response == null)
+                {
+                    var what = timedOut ? $"timed out after {_connection.Timeout.TotalSeconds:0.#} s" : $"failed: {Innermost(failure!).Message}";
+                    var decision = Retry.ForTransportFailure(attempt - 1);
+                    if (decision.Retry)
+                    {
+                        ClientLog.Warning($"{display} {what}; retry {attempt} of {Retry.MaxRetries} in {decision.Delay.TotalSeconds:0.###} s.");
+                        await Delay(decision.Delay, ct).ConfigureAwait(false);
+                        continue;
+                    }
+                    ClientLog.Verbose($"{display} {what} ({watch.ElapsedMilliseconds} ms, attempt {attempt}).");
+                    throw new FineTuningTransportException(
+                        SecretMasker.Mask(timedOut
+                            ? $"{method.Method} {path} to {uri.Host} timed out after {_connection.Timeout.TotalSeconds:0.#} s ({attempt} attempt(s))."
+                            : $"Could not reach {uri.Scheme}://{uri.Authority}: {Innermost(failure!).Message} ({attempt} attempt(s))."),
+                        method.Method, path, timedOut, attempt, failure);
+                }
+
+                var status = (int)response.StatusCode;
+                var requestId = RequestId(response);
+                ClientLog.Verbose($"{display} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms{(requestId is null ? string.Empty : " (request " + requestId + ")")}{(attempt > 1 ? $", attempt {attempt}" : string.Empty)}.");
+                if (status >= 200 && status < 300) return response;
+
+                // An error: read it, decide whether to retry.
+                byte[] body;
+                try
+                {
+                    body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+                {
+                    body = Array.Empty<byte>();
+                }
+                var error = ParseError(body);
+                var retry = Retry.ForResponse(attempt - 1, status, response.Headers, error?.Code, Now());
+                if (retry.Retry)
+                {
+                    ClientLog.Warning($"{display} -> {status} {response.ReasonPhrase}{(error?.Code is null ? string.Empty : " (" + error.Value.Code + ")")}; retry {attempt} of {Retry.MaxRetries} in {retry.Delay.TotalSeconds:0.###} s ({retry.Reason}).");
+                    response.Dispose();
+                    await Delay(retry.Delay, ct).ConfigureAwait(false);
+                    continue;
+                }
+                response.Dispose();
+                throw BuildServiceException(method.Method, path, status, response.ReasonPhrase, requestId, error, body, attempt);
+            }
+        }
+
+        private void AddHeaders(HttpRequestMessage request, int retryCount)
+        {
+            var auth = _connection.AuthorizationHeader();
+            if (auth.HasValue) request.Headers.TryAddWithoutValidation(auth.Value.Name, auth.Value.Value);
+            if (!string.IsNullOrEmpty(_connection.Organization)) request.Headers.TryAddWithoutValidation("OpenAI-Organization", _connection.Organization);
+            if (!string.IsNullOrEmpty(_connection.Project)) request.Headers.TryAddWithoutValidation("OpenAI-Project", _connection.Project);
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (retryCount > 0) request.Headers.TryAddWithoutValidation("x-stainless-retry-count", retryCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        internal readonly struct ParsedError
+        {
+            public ParsedError(string? message, string? type, string? code, string? param)
+            {
+                Message = message;
+                Type = type;
+                Code = code;
+                Param = param;
+            }
+
+            public string? Message { get; }
+            public string? Type { get; }
+            public string? Code { get; }
+            public string? Param { get; }
+        }
+
+        internal static ParsedError? ParseError(byte[] body)
+        {
+            if (body.Length == 0) return null;
+            try
+            {
+                var envelope = JsonSerializer.Deserialize(body, ClientJsonContext.Default.ErrorEnvelope);
+                var e = envelope?.Error;
+                if (e is null) return null;
+                return new ParsedError(e.Message, e.Type, Text(e.Code), Text(e.Param) ?? e.Target);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static string? Text(JsonElement? element)
+        {
+            if (element is null) return null;
+            var e = element.Value;
+            return e.ValueKind switch
+            {
+                JsonValueKind.String => e.GetString(),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => e.GetRawText(),
+            };
+        }
+
+        private static Exception BuildServiceException(string method, string path, int status, string? reason, string? requestId, ParsedError? error, byte[] body, int attempts)
+        {
+            string message;
+            string? raw = null;
+            if (error?.Message is string m && m.Length > 0)
+            {
+                message = m;
+            }
+            else if (body.Length > 0 && error is null)
+            {
+                raw = SecretMasker.Mask(Excerpt(body, 500));
+                message = $"The service answered {status} {reason} with a body that is not the service's error JSON: {Excerpt(body, 200)}";
+            }
+            else
+            {
+                message = $"The service answered {status} {reason}.";
+            }
+            if (attempts > 1) message += $" (after {attempts} attempts)";
+            return new FineTuningServiceException(SecretMasker.Mask(message), status, error?.Type, error?.Code, error?.Param, requestId, method, path, attempts, raw);
+        }
+
+        internal static string? RequestId(HttpResponseMessage response)
+        {
+            foreach (var name in new[] { "x-request-id", "apim-request-id", "x-ms-request-id" })
+            {
+                if (response.Headers.TryGetValues(name, out var values)) return values.FirstOrDefault();
+            }
+            return null;
+        }
+
+        internal static string Excerpt(byte[] bytes, int max)
+        {
+            var count = Math.Min(bytes.Length, max);
+            var text = Encoding.UTF8.GetString(bytes, 0, count);
+            return SecretMasker.Mask(bytes.Length > max ? text + "…" : text);
+        }
+
+        private static Exception Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e;
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}
