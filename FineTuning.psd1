@@ -1,0 +1,41 @@
+@{
+    RootModule           = 'FineTuning.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'b467ea0f-a71c-4fd0-a69d-6a2a0b42c0cc'
+    Author               = 'FineTuning contributors'
+    CompanyName          = 'FineTuning'
+    Copyright            = '(c) FineTuning contributors. MIT License.'
+    Description          = 'Fine-tune language models from PowerShell: OpenAI, Azure OpenAI and compatible services, with a local emulator of the fine-tuning API for offline work and tests.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('FineTuning.Format.ps1xml')
+    TypesToProcess       = @('FineTuning.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-FineTuningService'
+        'Disconnect-FineTuningService'
+        'Get-FineTuningConnection'
+        'Add-FineTuningFile'
+        'Get-FineTuningFile'
+        'New-FineTuningJob'
+        'Get-FineTuningJob'
+        'Stop-FineTuningJob'
+        'Suspend-FineTuningJob'
+        'Resume-FineTuningJob'
+        'Wait-FineTuningJob'
+        'Get-FineTuningEvent'
+        'Get-FineTuningCheckpoint'
+        'Start-FineTuningEmulator'
+        'Stop-FineTuningEmulator'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('OpenAI', 'AzureOpenAI', 'FineTuning', 'LLM', 'Emulator', 'PSEdition_Core', 'PSEdition_Desktop')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: jobs end to end, files, events, checkpoints, and the local emulator.'
+        }
+    }
+}

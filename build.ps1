@@ -1,0 +1,161 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the FineTuning module.
+.DESCRIPTION
+    Build  - compiles the module into out/FineTuning/<version>/ (manifest, assemblies, format and
+             type files, MAML help).
+    Test   - Build, then the xunit suites and the Pester suite; ends with "N passed, N failed" and
+             exits non-zero when anything failed.
+    Demo   - Build, then runs examples/demo.ps1 against the embedded emulator.
+    Bench  - Build, then runs the benchmarks under bench/ and rewrites docs/benchmarks.md.
+    Clean  - removes out/ and every bin/ and obj/ folder.
+    Only the .NET SDK is needed: run it as `dotnet tool restore; dotnet pwsh ./build.ps1 <Task>`.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Test: run only the Pester suite (the module is still built).
+    [switch] $PesterOnly,
+
+    # Test: run only the xunit suites.
+    [switch] $XunitOnly
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$manifestData = Import-PowerShellDataFile -Path (Join-Path $root 'FineTuning.psd1')
+$version = $manifestData.ModuleVersion
+$moduleOut = Join-Path $root "out/FineTuning/$version"
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Dotnet {
+    # A plain function on purpose: an advanced one would take dotnet's -v for -Verbose.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Write-Host "Building FineTuning $version ($Configuration)" -ForegroundColor Cyan
+    $bin = Join-Path $root "out/obj/module"
+    Invoke-Dotnet build (Join-Path $root 'src/FineTuning/FineTuning.csproj') -c $Configuration -nologo -v quiet "-p:OutDir=$bin/"
+
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $moduleOut -Force | Out-Null
+    Get-ChildItem $bin -File | Where-Object {
+        $_.Extension -in '.dll', '.ps1xml' -and $_.Name -ne 'System.Management.Automation.dll'
+    } | Copy-Item -Destination $moduleOut
+    Copy-Item (Join-Path $root 'FineTuning.psd1') $moduleOut
+
+    $helpBuilder = Join-Path $root 'tools/HelpBuilder.psm1'
+    $docs = Join-Path $root 'docs/en-US'
+    if (Test-Path $helpBuilder) {
+        Import-Module $helpBuilder -Force
+        $helpOut = Join-Path $moduleOut 'en-US'
+        New-Item -ItemType Directory -Path $helpOut -Force | Out-Null
+        ConvertTo-FineTuningMaml -SourcePath $docs -OutputPath $helpOut | Out-Null
+    }
+    Write-Host "Module: $moduleOut"
+}
+
+function Get-PesterPath {
+    Invoke-Dotnet restore (Join-Path $root 'tools/restore/TestTools.csproj') -nologo -v quiet
+    $cache = $env:NUGET_PACKAGES
+    if (-not $cache) {
+        $line = & dotnet nuget locals global-packages --list
+        $cache = ($line -replace '^global-packages:\s*', '').Trim()
+    }
+    $pesterVersion = ([xml](Get-Content (Join-Path $root 'Directory.Packages.props') -Raw)).Project.ItemGroup.PackageVersion |
+        Where-Object Include -eq 'Pester' | Select-Object -ExpandProperty Version
+    $path = Join-Path $cache "pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $path)) { throw "Pester $pesterVersion was restored but $path is missing." }
+    $path
+}
+
+function Invoke-Xunit {
+    $results = Join-Path $root 'out/test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    Write-Host 'Running xunit suites' -ForegroundColor Cyan
+    & dotnet test (Join-Path $root 'FineTuning.slnx') -c $Configuration -nologo --logger 'trx' --results-directory $results
+    $exit = $LASTEXITCODE
+    $passed = 0; $failed = 0; $total = 0
+    foreach ($trx in Get-ChildItem $results -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $total += [int]$counters.total
+    }
+    if ($exit -ne 0 -and $failed -eq 0) {
+        # The run broke before or outside the tests (a build error, a crashed host): count it as a failure.
+        $failed = 1
+        Write-Host "dotnet test exited with $exit." -ForegroundColor Red
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-PesterSuite {
+    $pester = Get-PesterPath
+    Import-Module $pester -Force
+    $env:FINETUNING_MODULE_PATH = $moduleOut
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/Pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Normal'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $root 'out/test-results/pester.xml'
+    Write-Host 'Running Pester suite' -ForegroundColor Cyan
+    $result = Invoke-Pester -Configuration $config
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    [pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $passed = 0; $failed = 0
+    if (-not $PesterOnly) {
+        $x = Invoke-Xunit
+        Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed"
+        $passed += $x.Passed; $failed += $x.Failed
+    }
+    if (-not $XunitOnly) {
+        $p = Invoke-PesterSuite
+        Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed"
+        $passed += $p.Passed; $failed += $p.Failed
+    }
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $env:FINETUNING_MODULE_PATH = $moduleOut
+    & (Join-Path $root 'examples/demo.ps1') -ModulePath $moduleOut
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $env:FINETUNING_MODULE_PATH = $moduleOut
+    & (Join-Path $root 'bench/Run-Benchmarks.ps1') -ModulePath $moduleOut -OutFile (Join-Path $root 'docs/benchmarks.md')
+}
+
+function Invoke-Clean {
+    $targets = @(Join-Path $root 'out') + @(Get-ChildItem $root -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue |
+        Where-Object { $_.FullName -notmatch '[\\/]node_modules[\\/]' } | ForEach-Object FullName)
+    foreach ($t in $targets) { if (Test-Path $t) { Remove-Item $t -Recurse -Force } }
+    Write-Host 'Clean.'
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Clean' { Invoke-Clean }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Add-FineTuningFile: uploads a file (multipart) for fine-tuning.</summary>
+    [Cmdlet(VerbsCommon.Add, "FineTuningFile", SupportsShouldProcess = true)]
+    [OutputType(typeof(FineTuningFile))]
+    public sealed class AddFineTuningFileCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        [ValidateSet("fine-tune", "batch", "assistants", "vision", "user_data", "evals")]
+        public string Purpose { get; set; } = "fine-tune";
+
+        protected override string Noun => "File";
+
+        protected override void ProcessRecord()
+        {
+            foreach (var item in Path)
+            {
+                string full;
+                try
+                {
+                    full = GetUnresolvedProviderPathFromPSPath(item);
+                }
+                catch (Exception ex)
+                {
+                    WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
+                    continue;
+                }
+                if (Directory.Exists(full))
+                {
+                    WriteError(new ErrorRecord(new IOException($"'{full}' is a directory; -Path takes a file."),
+                        "PathIsDirectory", ErrorCategory.InvalidArgument, item));
+                    continue;
+                }
+                if (!File.Exists(full))
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"File '{full}' does not exist.", full),
+                        "PathNotFound", ErrorCategory.ObjectNotFound, item));
+                    continue;
+                }
+                var length = new FileInfo(full).Length;
+                var name = System.IO.Path.GetFileName(full);
+                if (!ShouldProcess($"{full} ({length:N0} bytes) as purpose '{Purpose}'", "Upload file")) continue;
+
+                var client = Client;
+                var activity = $"Uploading {name}";
+                var progress = new Progress(this, activity, length);
+                if (TryRun(ct => client.UploadFileAsync(full, Purpose, name, progress, ct), item, out var file))
+                {
+                    progress.Complete();
+                    WriteObject(file);
+                }
+                else
+                {
+                    progress.Complete();
+                }
+            }
+        }
+
+        private sealed class Progress : IProgress<long>
+        {
+            private readonly AddFineTuningFileCommand _cmdlet;
+            private readonly string _activity;
+            private readonly long _total;
+            private int _lastPercent = -1;
+
+            public Progress(AddFineTuningFileCommand cmdlet, string activity, long total)
+            {
+                _cmdlet = cmdlet;
+                _activity = activity;
+                _total = total;
+            }
+
+            public void Report(long sent)
+            {
+                var percent = _total <= 0 ? 100 : (int)Math.Min(100, sent * 100 / _total);
+                if (percent == _lastPercent) return;
+                _lastPercent = percent;
+                var record = new ProgressRecord(1, _activity, $"{sent:N0} of {_total:N0} bytes") { PercentComplete = percent };
+                _cmdlet.Post(() => _cmdlet.WriteProgress(record));
+            }
+
+            public void Complete()
+            {
+                _cmdlet.WriteProgress(new ProgressRecord(1, _activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        internal new void Post(Action action) => base.Post(action);
+    }
+
+    /// <summary>Get-FineTuningFile: gets files by id or lists them.</summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuningFile", DefaultParameterSetName = ListSet)]
+    [OutputType(typeof(FineTuningFile))]
+    public sealed class GetFineTuningFileCommand : FineTuningCmdlet
+    {
+        private const string ListSet = "List";
+        private const string ByIdSet = "ById";
+
+        [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FileId", "file_id")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Purpose { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int First { get; set; } = int.MaxValue;
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int Skip { get; set; }
+
+        protected override string Noun => "File";
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            if (ParameterSetName == ByIdSet)
+            {
+                foreach (var id in Id)
+                {
+                    if (TryRun(ct => client.GetFileAsync(id, ct), id, out var file)) WriteObject(file);
+                }
+                return;
+            }
+            if (First == 0) return;
+            var pager = new Pager<FineTuningFile>(
+                (after, limit, ct) => client.ListFilesAsync(Purpose, after, limit, null, ct),
+                f => f.Id, PageSizeFor(First, Skip, 10000), Skip, First == int.MaxValue ? (long?)null : First);
+            WritePages(pager, null);
+        }
+
+        internal static int PageSizeFor(int first, int skip, int max)
+        {
+            if (first == int.MaxValue) return Math.Min(max, 100);
+            var wanted = (long)first + skip;
+            return (int)Math.Max(1, Math.Min(max, wanted));
+        }
+    }
+}

@@ -1,0 +1,349 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Completes the statuses the service uses; any other value is accepted too.</summary>
+    public sealed class JobStatusCompleter : IArgumentCompleter
+    {
+        private static readonly string[] Statuses =
+            { "validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled" };
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            System.Management.Automation.Language.CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return Statuses.Where(s => s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(s => new CompletionResult(s, s, CompletionResultType.ParameterValue, s));
+        }
+    }
+
+    /// <summary>Get-FineTuningJob: gets jobs by id or lists them, newest first.</summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuningJob", DefaultParameterSetName = ListSet)]
+    [OutputType(typeof(FineTuningJob))]
+    public sealed class GetFineTuningJobCommand : FineTuningCmdlet
+    {
+        private const string ListSet = "List";
+        private const string ByIdSet = "ById";
+
+        [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("JobId", "fine_tuning_job_id")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(JobStatusCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Status { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNull]
+        public Hashtable? Metadata { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int First { get; set; } = int.MaxValue;
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int Skip { get; set; }
+
+        protected override string Noun => "Job";
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            if (ParameterSetName == ByIdSet)
+            {
+                foreach (var id in Id)
+                {
+                    if (TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) WriteObject(job);
+                }
+                return;
+            }
+
+            IDictionary<string, string>? metadata;
+            try
+            {
+                metadata = CmdletHelpers.ToStringMap(Metadata, nameof(Metadata));
+            }
+            catch (ParameterValidationException ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Metadata, Noun));
+                return;
+            }
+            if (First == 0) return;
+
+            if (Status is null)
+            {
+                var pager = new Pager<FineTuningJob>(
+                    (after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct),
+                    j => j.Id, GetFineTuningFileCommand.PageSizeFor(First, Skip, 100), Skip,
+                    First == int.MaxValue ? (long?)null : First);
+                WritePages(pager, null);
+                return;
+            }
+
+            // The service cannot filter by status: list everything and keep the matching jobs, applying
+            // -Skip and -First to what matches.
+            var wanted = new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase);
+            var all = new Pager<FineTuningJob>((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, 100);
+            long skipped = 0, written = 0;
+            while (!all.Done && written < First)
+            {
+                if (!TryRun(ct => all.NextAsync(ct), null, out var page)) return;
+                foreach (var job in page)
+                {
+                    if (!wanted.Contains(job.Status)) continue;
+                    if (skipped < Skip) { skipped++; continue; }
+                    WriteObject(job);
+                    if (++written >= First) break;
+                }
+            }
+        }
+    }
+
+    /// <summary>New-FineTuningJob: creates a fine-tuning job.</summary>
+    [Cmdlet(VerbsCommon.New, "FineTuningJob", SupportsShouldProcess = true)]
+    [OutputType(typeof(FineTuningJob))]
+    public sealed class NewFineTuningJobCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string Model { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("training_file")]
+        [ValidateNotNull]
+        public object? TrainingFile { get; set; }
+
+        [Parameter]
+        [Alias("validation_file")]
+        [ValidateNotNull]
+        public object? ValidationFile { get; set; }
+
+        [Parameter]
+        public TuningMethod Method { get; set; } = TuningMethod.Supervised;
+
+        [Parameter] public int Epochs { get; set; }
+        [Parameter] public int BatchSize { get; set; }
+        [Parameter] public double LearningRateMultiplier { get; set; }
+        [Parameter] public double Beta { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? Grader { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? Hyperparameters { get; set; }
+
+        [Parameter]
+        [AllowEmptyString]
+        public string? Suffix { get; set; }
+
+        [Parameter] public long Seed { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? Metadata { get; set; }
+
+        [Parameter] [ValidateNotNullOrEmpty] public string? WandbProject { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? WandbName { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? WandbEntity { get; set; }
+        [Parameter] [ValidateNotNull] public string[]? WandbTag { get; set; }
+
+        [Parameter] public SwitchParameter Wait { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int TimeoutSec { get; set; }
+
+        protected override string Noun => "Job";
+
+        protected override void ProcessRecord()
+        {
+            NewJobOptions options;
+            try
+            {
+                options = BuildOptions();
+                options.Validate();
+            }
+            catch (ParameterValidationException ex)
+            {
+                // Bad input stops here, before any request is made.
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
+                return;
+            }
+            if (Hyperparameters != null)
+            {
+                WriteWarning("-Hyperparameters sends the deprecated top-level 'hyperparameters' field; " +
+                    "prefer -Epochs, -BatchSize and -LearningRateMultiplier, which go in the 'method' object.");
+            }
+
+            var request = options.ToRequest();
+            var description = $"{options.EffectiveMethod} job on model '{options.Model}' with training file '{options.TrainingFile}'" +
+                (options.ValidationFile is null ? string.Empty : $" and validation file '{options.ValidationFile}'") +
+                (Suffix is null ? string.Empty : $", suffix '{Suffix}'");
+            if (!ShouldProcess(description, "Create fine-tuning job")) return;
+
+            var client = Client;
+            if (!TryRun(ct => client.CreateJobAsync(request, ct), options.TrainingFile, out var job)) return;
+            WriteVerbose($"Created {job.Id} ({job.Status}).");
+            if (!Wait)
+            {
+                WriteObject(job);
+                return;
+            }
+            var waiter = new JobWaiter(this, client, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null, TimeSpan.FromSeconds(1));
+            waiter.WaitAndWrite(job.Id);
+        }
+
+        private NewJobOptions BuildOptions()
+        {
+            var bound = MyInvocation.BoundParameters;
+            var options = new NewJobOptions
+            {
+                Model = Model,
+                TrainingFile = FileId(TrainingFile, nameof(TrainingFile)),
+                ValidationFile = ValidationFile is null ? null : FileId(ValidationFile, nameof(ValidationFile)),
+                Method = Method,
+                Epochs = bound.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null,
+                BatchSize = bound.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
+                LearningRateMultiplier = bound.ContainsKey(nameof(LearningRateMultiplier)) ? LearningRateMultiplier : (double?)null,
+                Beta = bound.ContainsKey(nameof(Beta)) ? Beta : (double?)null,
+                Suffix = Suffix,
+                Seed = bound.ContainsKey(nameof(Seed)) ? Seed : (long?)null,
+                Metadata = CmdletHelpers.ToStringMap(Metadata, nameof(Metadata)),
+                WandbProject = WandbProject,
+                WandbName = WandbName,
+                WandbEntity = WandbEntity,
+                WandbTag = WandbTag,
+            };
+            if (Grader != null) options.Grader = JsonValueConverter.FromObject(Grader);
+            if (Hyperparameters != null)
+            {
+                var map = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                foreach (DictionaryEntry entry in Hyperparameters)
+                {
+                    map[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] = CmdletHelpers.Unwrap(entry.Value);
+                }
+                options.Hyperparameters = map;
+            }
+            return options;
+        }
+
+        /// <summary>A file id from a string, a file object, or anything with an Id property.</summary>
+        internal static string FileId(object? value, string parameterName)
+        {
+            value = CmdletHelpers.Unwrap(value);
+            switch (value)
+            {
+                case string s when !string.IsNullOrWhiteSpace(s):
+                    return s.Trim();
+                case FineTuningFile f:
+                    return f.Id;
+                case null:
+                    break;
+                default:
+                    var id = PSObject.AsPSObject(value).Properties["Id"]?.Value as string;
+                    if (!string.IsNullOrWhiteSpace(id)) return id!;
+                    break;
+            }
+            throw new ParameterValidationException(parameterName,
+                $"-{parameterName} takes a file id such as 'file-abc123' or a file object from Add-FineTuningFile or Get-FineTuningFile.", value);
+        }
+    }
+
+    /// <summary>Shared body of the cmdlets that change a job's state.</summary>
+    public abstract class JobActionCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("JobId", "fine_tuning_job_id")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        protected override string Noun => "Job";
+
+        protected abstract string Action { get; }
+
+        protected abstract System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct);
+
+        protected virtual bool Confirm(string id) => ShouldProcess(id, Action);
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            foreach (var id in Id)
+            {
+                if (!Confirm(id)) continue;
+                try
+                {
+                    var job = Run(ct => Invoke(client, id, ct));
+                    WriteObject(job);
+                }
+                catch (PipelineStoppedException)
+                {
+                    throw;
+                }
+                catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest && ex.Param is null)
+                {
+                    // The service refuses the transition (cancel a finished job, resume a running one...).
+                    var record = ErrorMapping.ToErrorRecord(ex, id, Noun);
+                    WriteError(new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, id) { ErrorDetails = record.ErrorDetails });
+                }
+                catch (Exception ex)
+                {
+                    WriteError(ErrorMapping.ToErrorRecord(ex, id, Noun));
+                }
+            }
+        }
+    }
+
+    /// <summary>Stop-FineTuningJob: cancels jobs.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "FineTuningJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(FineTuningJob))]
+    public sealed class StopFineTuningJobCommand : JobActionCommand
+    {
+        [Parameter] public SwitchParameter Force { get; set; }
+
+        protected override string Action => "Cancel fine-tuning job";
+
+        /// <summary>-Force skips the confirmation prompt (a cancelled job cannot be resumed); -WhatIf still wins.</summary>
+        protected override bool Confirm(string id)
+        {
+            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
+            if (Force && !whatIf) return true;
+            return ShouldProcess(id, Action);
+        }
+
+        protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
+            client.CancelJobAsync(id, ct);
+    }
+
+    /// <summary>Suspend-FineTuningJob: pauses running jobs.</summary>
+    [Cmdlet(VerbsLifecycle.Suspend, "FineTuningJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FineTuningJob))]
+    public sealed class SuspendFineTuningJobCommand : JobActionCommand
+    {
+        protected override string Action => "Pause fine-tuning job";
+
+        protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
+            client.PauseJobAsync(id, ct);
+    }
+
+    /// <summary>Resume-FineTuningJob: resumes paused jobs.</summary>
+    [Cmdlet(VerbsLifecycle.Resume, "FineTuningJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FineTuningJob))]
+    public sealed class ResumeFineTuningJobCommand : JobActionCommand
+    {
+        protected override string Action => "Resume fine-tuning job";
+
+        protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
+            client.ResumeJobAsync(id, ct);
+    }
+}

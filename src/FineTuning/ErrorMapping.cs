@@ -1,0 +1,113 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Turns what the core library throws into ErrorRecords with stable ids and categories.</summary>
+    public static class ErrorMapping
+    {
+        /// <param name="noun">What the target is (Job, File, Checkpoint...), used in ids such as JobNotFound.</param>
+        public static ErrorRecord ToErrorRecord(Exception exception, object? target, string noun = "Object")
+        {
+            if (exception is AggregateException agg && agg.InnerExceptions.Count == 1)
+                exception = agg.InnerExceptions[0];
+
+            string id;
+            ErrorCategory category;
+            string? action = null;
+            switch (exception)
+            {
+                case ParameterValidationException p:
+                    id = "Invalid" + p.ParamName;
+                    category = ErrorCategory.InvalidArgument;
+                    target = p.Value ?? target;
+                    break;
+                case FineTuningServiceException s:
+                    (id, category, action) = Classify(s, noun);
+                    break;
+                case FineTuningTransportException t when t.IsTimeout:
+                    id = "Timeout";
+                    category = ErrorCategory.OperationTimeout;
+                    action = "Try again later, or raise the timeout with Connect-FineTuningService -TimeoutSec.";
+                    break;
+                case FineTuningTransportException _:
+                    id = "ConnectionFailed";
+                    category = ErrorCategory.ConnectionError;
+                    action = "Check the base URI and the network; Get-FineTuningConnection shows where requests go.";
+                    break;
+                case FineTuningProtocolException _:
+                    id = "InvalidResponse";
+                    category = ErrorCategory.ProtocolError;
+                    action = "The service answered with something that is not the API's JSON; check the base URI.";
+                    break;
+                case FineTuningConnectionException _:
+                    id = "InvalidConnection";
+                    category = ErrorCategory.InvalidArgument;
+                    break;
+                case FileNotFoundException _:
+                case DirectoryNotFoundException _:
+                    id = "PathNotFound";
+                    category = ErrorCategory.ObjectNotFound;
+                    break;
+                case UnauthorizedAccessException _:
+                    id = "PathAccessDenied";
+                    category = ErrorCategory.PermissionDenied;
+                    break;
+                case IOException _:
+                    id = "IOError";
+                    category = ErrorCategory.ReadError;
+                    break;
+                case ArgumentException _:
+                    id = "InvalidArgument";
+                    category = ErrorCategory.InvalidArgument;
+                    break;
+                default:
+                    id = "UnexpectedError";
+                    category = ErrorCategory.NotSpecified;
+                    break;
+            }
+
+            var message = SecretMasker.Mask(exception.Message);
+            // The record keeps a masked copy of the exception: a service message that echoes a header
+            // must not carry a key into $Error.
+            var safe = message == exception.Message ? exception : new InvalidOperationException(message);
+            var record = new ErrorRecord(safe, id, category, target)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            };
+            if (action != null) record.ErrorDetails.RecommendedAction = action;
+            return record;
+        }
+
+        private static (string, ErrorCategory, string?) Classify(FineTuningServiceException s, string noun)
+        {
+            switch (s.Kind)
+            {
+                case ServiceErrorKind.NotFound:
+                    return (noun + "NotFound", ErrorCategory.ObjectNotFound, null);
+                case ServiceErrorKind.Authentication:
+                    return ("AuthenticationFailed", ErrorCategory.AuthenticationError,
+                        "Check the API key or token: Connect-FineTuningService -ApiKey (Read-Host -AsSecureString).");
+                case ServiceErrorKind.PermissionDenied:
+                    return ("PermissionDenied", ErrorCategory.PermissionDenied, null);
+                case ServiceErrorKind.RateLimited:
+                    return ("RateLimited", ErrorCategory.LimitsExceeded,
+                        "Wait and try again, or raise -MaxRetries with Connect-FineTuningService.");
+                case ServiceErrorKind.QuotaExceeded:
+                    return ("QuotaExceeded", ErrorCategory.QuotaExceeded, "Check the plan and billing of the account.");
+                case ServiceErrorKind.ServerError:
+                    return ("ServiceUnavailable", ErrorCategory.ResourceUnavailable, "The service failed; try again later.");
+                case ServiceErrorKind.Conflict:
+                    return ("Conflict", ErrorCategory.ResourceBusy, null);
+                case ServiceErrorKind.UnprocessableEntity:
+                    return ("InvalidData", ErrorCategory.InvalidData, null);
+                case ServiceErrorKind.BadRequest:
+                    return ("InvalidRequest", ErrorCategory.InvalidArgument, null);
+                default:
+                    return ("ServiceError", ErrorCategory.NotSpecified, null);
+            }
+        }
+    }
+}

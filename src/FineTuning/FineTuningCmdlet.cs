@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>
+    /// Base of every cmdlet that talks to the service. It resolves the connection, runs the core
+    /// library's asynchronous calls off the pipeline thread while relaying their verbose, warning,
+    /// debug and progress messages back to it, cancels them on Ctrl+C, and maps failures to ErrorRecords.
+    /// </summary>
+    public abstract class FineTuningCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private BlockingCollection<Action>? _messages;
+
+        /// <summary>The connection to use instead of the session's.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public FineTuningConnection? Connection { get; set; }
+
+        protected CancellationToken StopToken => _stop.Token;
+
+        /// <summary>What error ids call the targets of this cmdlet (Job, File...).</summary>
+        protected virtual string Noun => "Object";
+
+        private FineTuningConnection? _resolved;
+
+        /// <summary>The connection in force: -Connection, then the session's, then the environment's.</summary>
+        protected FineTuningConnection ResolveConnection()
+        {
+            if (_resolved != null) return _resolved;
+            var connection = Connection ?? ModuleSession.Connection;
+            if (connection is null)
+            {
+                try
+                {
+                    connection = ModuleSession.FromEnvironment();
+                }
+                catch (Exception ex)
+                {
+                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
+                }
+            }
+            if (connection is null)
+            {
+                ThrowTerminatingError(NoConnectionError());
+            }
+            return _resolved = connection!;
+        }
+
+        private const string NoConnectionMessage =
+            "There is no connection to a fine-tuning service. Run Connect-FineTuningService (OpenAI, Azure OpenAI " +
+            "or a compatible URL), Start-FineTuningEmulator (a local emulator), or set OPENAI_API_KEY or " +
+            "AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY.";
+
+        internal static ErrorRecord NoConnectionError() =>
+            new ErrorRecord(new FineTuningConnectionException(NoConnectionMessage), "NoConnection", ErrorCategory.ConnectionError, null)
+            {
+                ErrorDetails = new ErrorDetails(NoConnectionMessage)
+                {
+                    RecommendedAction = "Run Connect-FineTuningService or Start-FineTuningEmulator, or set OPENAI_API_KEY.",
+                },
+            };
+
+        protected FineTuningClient Client => ResolveConnection().Client;
+
+        /// <summary>
+        /// Runs an asynchronous call of the core library and waits for it on the pipeline thread, writing the
+        /// messages it produces as they come. Failures surface as exceptions; use <see cref="TryRun{T}"/> to
+        /// turn them into non-terminating errors.
+        /// </summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var messages = new BlockingCollection<Action>();
+            var log = new RelayLog(messages, this);
+            _messages = messages;
+            try
+            {
+                var task = Task.Run(async () =>
+                {
+                    ClientLog.Current = log;
+                    try
+                    {
+                        return await work(_stop.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ClientLog.Current = null;
+                    }
+                });
+                task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
+                foreach (var message in messages.GetConsumingEnumerable())
+                {
+                    message();
+                }
+                try
+                {
+                    return task.GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+            }
+            finally
+            {
+                _messages = null;
+            }
+        }
+
+        /// <summary>Runs a call; on failure writes a non-terminating error for <paramref name="target"/> and returns false.</summary>
+        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+        {
+            try
+            {
+                result = Run(work);
+                return true;
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteError(ErrorMapping.ToErrorRecord(ex, target, Noun));
+                result = default!;
+                return false;
+            }
+        }
+
+        /// <summary>Runs a call; on failure stops the cmdlet with a terminating error.</summary>
+        protected T RunOrThrow<T>(Func<CancellationToken, Task<T>> work, object? target)
+        {
+            try
+            {
+                return Run(work);
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target, Noun));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>Queues an action for the pipeline thread; safe to call from the asynchronous work.</summary>
+        protected void Post(Action action)
+        {
+            var messages = _messages;
+            if (messages is null) return;
+            try
+            {
+                if (!messages.IsAddingCompleted) messages.Add(action);
+            }
+            catch (InvalidOperationException)
+            {
+                // The call finished while the message was on its way; it has nowhere to go.
+            }
+        }
+
+        /// <summary>Writes every item of a paged list as its pages arrive.</summary>
+        protected void WritePages<T>(Pager<T> pager, object? target)
+        {
+            while (!pager.Done)
+            {
+                if (!TryRun(ct => pager.NextAsync(ct), target, out var items)) return;
+                foreach (var item in items) WriteObject(item);
+            }
+            if (pager.RepeatedCursor)
+            {
+                WriteWarning("The service returned the same page cursor twice; the listing stopped there to avoid a loop.");
+            }
+        }
+
+        /// <summary>Sleeps on the pipeline thread; Ctrl+C ends the sleep.</summary>
+        protected void Sleep(TimeSpan interval)
+        {
+            if (_stop.Token.WaitHandle.WaitOne(interval)) throw new PipelineStoppedException();
+        }
+
+        internal T RunPublic<T>(Func<CancellationToken, Task<T>> work) => Run(work);
+        internal bool TryRunPublic<T>(Func<CancellationToken, Task<T>> work, object? target, out T result) => TryRun(work, target, out result);
+        internal void SleepPublic(TimeSpan interval) => Sleep(interval);
+
+        protected override void StopProcessing()
+        {
+            _stop.Cancel();
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+        }
+
+        private sealed class RelayLog : IClientLog
+        {
+            private readonly BlockingCollection<Action> _queue;
+            private readonly Cmdlet _cmdlet;
+
+            public RelayLog(BlockingCollection<Action> queue, Cmdlet cmdlet)
+            {
+                _queue = queue;
+                _cmdlet = cmdlet;
+            }
+
+            public void Verbose(string message) => Add(() => _cmdlet.WriteVerbose(message));
+            public void Debug(string message) => Add(() => _cmdlet.WriteDebug(message));
+            public void Warning(string message) => Add(() => _cmdlet.WriteWarning(message));
+
+            private void Add(Action action)
+            {
+                try
+                {
+                    if (!_queue.IsAddingCompleted) _queue.Add(action);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Helpers shared by the cmdlets.</summary>
+    internal static class CmdletHelpers
+    {
+        public static IDictionary<string, string>? ToStringMap(System.Collections.IDictionary? table, string parameterName)
+        {
+            if (table is null) return null;
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (System.Collections.DictionaryEntry entry in table)
+            {
+                var key = Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                var value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
+                if (value is null)
+                    throw new ParameterValidationException(parameterName, $"-{parameterName}: the value of '{key}' is null; metadata values must be strings.");
+                map[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+            return map;
+        }
+
+        public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
+    }
+}
