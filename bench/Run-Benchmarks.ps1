@@ -1,0 +1,116 @@
+<#
+.SYNOPSIS
+    Benchmarks of the module, measured side by side in one run, written to docs/benchmarks.md.
+.DESCRIPTION
+    1. Import-Module cost: a bare `pwsh -NoProfile` start against the same start that imports the
+       module, alternated run by run so that machine noise hits both alike; medians compared.
+    2. Request rate: 1,000 Get-FineTuningJob -Id calls against the emulator over loopback HTTP,
+       compared in the same process with Invoke-RestMethod and with a bare HttpClient loop making
+       the same requests.
+    These are ratios measured together, not absolute targets for a timed test.
+#>
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/FineTuning/0.1.0'),
+    [string] $OutFile = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
+    [int] $ImportRuns = 15,
+    [int] $Requests = 1000
+)
+$ErrorActionPreference = 'Stop'
+$manifest = (Resolve-Path (Join-Path $ModulePath 'FineTuning.psd1')).Path
+
+function Get-Median([double[]] $values) {
+    $s = $values | Sort-Object
+    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
+}
+
+# The PowerShell executable running this script (pwsh, or dotnet hosting the pwsh tool).
+$self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+$prefix = @()
+if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $prefix = @('pwsh') }
+
+function Measure-Start([string] $command) {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    & $self @prefix -NoProfile -NonInteractive -Command $command | Out-Null
+    $sw.Stop()
+    if ($LASTEXITCODE -ne 0) { throw "pwsh failed: $command" }
+    $sw.Elapsed.TotalMilliseconds
+}
+
+Write-Host 'Import-Module time...'
+$bare = @(); $withModule = @()
+Measure-Start 'exit 0' | Out-Null   # warm the disk cache
+for ($i = 0; $i -lt $ImportRuns; $i++) {
+    $bare += Measure-Start 'exit 0'
+    $withModule += Measure-Start "Import-Module '$manifest'; exit 0"
+}
+$bareMs = Get-Median $bare
+$moduleMs = Get-Median $withModule
+$importCost = $moduleMs - $bareMs
+
+Write-Host 'Request rate...'
+Import-Module $manifest -Force
+$emu = Start-FineTuningEmulator -Port 0 -ManualClock
+$path = Join-Path ([System.IO.Path]::GetTempPath()) "ft-bench-$PID.jsonl"
+$lines = 1..12 | ForEach-Object { '{"messages":[{"role":"user","content":"q' + $_ + '"},{"role":"assistant","content":"a' + $_ + '"}]}' }
+[System.IO.File]::WriteAllLines($path, [string[]]$lines)
+$job = Add-FineTuningFile $path | New-FineTuningJob -Model gpt-4o-mini-2024-07-18
+Remove-Item $path
+$uri = "$($emu.BaseUri)/fine_tuning/jobs/$($job.Id)"
+
+$http = [System.Net.Http.HttpClient]::new()
+function Invoke-Bare { for ($i = 0; $i -lt $Requests; $i++) { $r = $http.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose() } }
+function Invoke-Cmdlet { for ($i = 0; $i -lt $Requests; $i++) { $null = Get-FineTuningJob -Id $job.Id } }
+function Invoke-Irm { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-RestMethod -Uri $uri } }
+
+# Warm up each path, then three alternating rounds; keep each path's best round.
+Invoke-Bare; Invoke-Cmdlet; Invoke-Irm
+$times = @{ Bare = @(); Cmdlet = @(); Irm = @() }
+for ($round = 0; $round -lt 3; $round++) {
+    foreach ($name in 'Bare', 'Cmdlet', 'Irm') {
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        & "Invoke-$name"
+        $times[$name] += $sw.Elapsed.TotalSeconds
+    }
+}
+$rate = @{}
+foreach ($name in $times.Keys) { $rate[$name] = $Requests / ($times[$name] | Measure-Object -Minimum).Minimum }
+$http.Dispose()
+Stop-FineTuningEmulator
+
+$cmdletVsBare = $rate.Cmdlet / $rate.Bare
+$cmdletVsIrm = $rate.Cmdlet / $rate.Irm
+$cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', ''
+$report = @"
+# Benchmarks
+
+Measured by ``./build.ps1 Bench`` (``bench/Run-Benchmarks.ps1``) on $(Get-Date -Format 'yyyy-MM-dd'),
+PowerShell $($PSVersionTable.PSVersion), $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription),
+$([Environment]::ProcessorCount) cores$(if ($cpu) { " ($cpu)" }). Every comparison below was measured side by side
+in one run; on a shared machine the ratios mean more than the absolute numbers.
+
+## Import-Module
+
+Median of $ImportRuns alternating starts of ``pwsh -NoProfile``:
+
+| Start | Median |
+|---|---|
+| bare ``pwsh -NoProfile`` | $('{0:N0}' -f $bareMs) ms |
+| same, plus ``Import-Module FineTuning`` | $('{0:N0}' -f $moduleMs) ms |
+| **cost of importing** | **$('{0:N0}' -f $importCost) ms** (target: under 150 ms) |
+
+## Request rate over loopback
+
+$Requests`` GET /v1/fine_tuning/jobs/{id}`` requests against the emulator on 127.0.0.1, same process,
+best of three alternating rounds:
+
+| Client | Requests/s | vs bare HttpClient |
+|---|---|---|
+| bare ``HttpClient`` loop | $('{0:N0}' -f $rate.Bare) | 100% |
+| ``Get-FineTuningJob -Id`` | $('{0:N0}' -f $rate.Cmdlet) | $('{0:P0}' -f $cmdletVsBare) (target: at least 70%) |
+| ``Invoke-RestMethod`` | $('{0:N0}' -f $rate.Irm) | $('{0:P0}' -f ($rate.Irm / $rate.Bare)) |
+
+``Get-FineTuningJob`` made $('{0:N2}' -f $cmdletVsIrm)x the requests per second of ``Invoke-RestMethod``
+(target: above 1x) while also deserializing each job into a typed object.
+"@
+Set-Content -Path $OutFile -Value $report -Encoding utf8
+Write-Host $report

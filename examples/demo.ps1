@@ -1,0 +1,42 @@
+<#
+.SYNOPSIS
+    A fine-tuning job from upload to a fine-tuned model, on the module's built-in emulator.
+.DESCRIPTION
+    Runs offline: Start-FineTuningEmulator makes the session's connection a local emulator of the
+    fine-tuning service, so every cmdlet below talks to it exactly as it would to the real service.
+    Point the session at OpenAI or Azure OpenAI with Connect-FineTuningService to run the same steps
+    for real.
+#>
+param(
+    # The built module folder (build.ps1 passes out/FineTuning/<version>).
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/FineTuning/0.1.0')
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $ModulePath 'FineTuning.psd1') -Force
+
+function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+
+Show-Step 'Start the emulator (one virtual minute passes every real second / 600)'
+Start-FineTuningEmulator -TimeScale 600 -Seed 7 | Format-Table
+
+Show-Step 'Upload the training and validation files'
+$train = Add-FineTuningFile (Join-Path $PSScriptRoot 'data/train.jsonl')
+$valid = Add-FineTuningFile (Join-Path $PSScriptRoot 'data/validation.jsonl')
+$train, $valid | Format-Table
+
+Show-Step 'Create a supervised job and wait for it (progress shows the step and the loss)'
+$job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -ValidationFile $valid -Suffix demo -Epochs 3 -Seed 42 -Metadata @{ team = 'docs' } -Wait
+$job | Format-List Id, Status, Model, FineTunedModel, TrainedTokens, Duration
+
+Show-Step 'What the service said, oldest first'
+Get-FineTuningEvent $job.Id | Sort-Object CreatedAt | Select-Object -Last 8 | Format-Table
+
+Show-Step 'The checkpoints it kept'
+Get-FineTuningCheckpoint $job.Id | Format-Table
+
+Show-Step 'Jobs of the team, found by metadata'
+Get-FineTuningJob -Metadata @{ team = 'docs' } | Format-Table
+
+Stop-FineTuningEmulator
+Write-Host "`nDone: $($job.FineTunedModel)" -ForegroundColor Green

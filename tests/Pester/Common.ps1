@@ -1,0 +1,48 @@
+# Shared set-up of the Pester suite: dot-source it in BeforeAll.
+$script:ModuleFolder = if ($env:FINETUNING_MODULE_PATH) { $env:FINETUNING_MODULE_PATH } else {
+    Get-ChildItem (Join-Path $PSScriptRoot '../../out/FineTuning') -Directory | Sort-Object Name | Select-Object -Last 1 -ExpandProperty FullName
+}
+Import-Module (Join-Path $script:ModuleFolder 'FineTuning.psd1') -Force -ErrorAction Stop
+
+function New-TestDataset {
+    # Writes a chat-format JSONL file of $Count distinct examples and returns its path.
+    param([int] $Count = 12, [string] $Name = "train-$([guid]::NewGuid().ToString('n').Substring(0, 8)).jsonl")
+    $path = Join-Path $TestDrive $Name
+    $lines = foreach ($i in 1..$Count) {
+        @{ messages = @(
+                @{ role = 'system'; content = 'You convert numbers to words.' }
+                @{ role = 'user'; content = "What is $i in words?" }
+                @{ role = 'assistant'; content = "The number $i is written as $(Convert-NumberToWords $i)." }
+            ) } | ConvertTo-Json -Depth 5 -Compress
+    }
+    [System.IO.File]::WriteAllLines($path, [string[]]$lines)
+    $path
+}
+
+function Convert-NumberToWords([int] $n) {
+    $ones = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen' -split ' '
+    $tens = '- - twenty thirty forty fifty sixty seventy eighty ninety' -split ' '
+    if ($n -lt 20) { return $ones[$n] }
+    if ($n -lt 100) { return $tens[[math]::Floor($n / 10)] + $(if ($n % 10) { '-' + $ones[$n % 10] }) }
+    return "$(Convert-NumberToWords ([math]::Floor($n / 100))) hundred$(if ($n % 100) { ' and ' + (Convert-NumberToWords ($n % 100)) })"
+}
+
+function Start-TestEmulator {
+    # An in-process emulator whose clock only moves when a test moves it.
+    param([switch] $Listen, [securestring] $ApiKey)
+    $p = @{ ManualClock = $true; Seed = 1 }
+    if ($Listen) { $p.Port = 0 }
+    if ($ApiKey) { $p.ApiKey = $ApiKey }
+    Start-FineTuningEmulator @p
+}
+
+function Step-Emulator {
+    # Moves the emulator's clock until the job reaches one of the statuses (or fails the test).
+    param([Parameter(Mandatory)] $Session, [Parameter(Mandatory)] [string] $JobId, [string[]] $Status, [int] $MaxSteps = 400)
+    for ($i = 0; $i -lt $MaxSteps; $i++) {
+        $job = Get-FineTuningJob -Id $JobId
+        if ($job.Status -in $Status) { return $job }
+        $Session.Emulator.Clock.Advance([TimeSpan]::FromSeconds(15))
+    }
+    throw "Job $JobId did not reach $($Status -join '/') (last status: $($job.Status))."
+}

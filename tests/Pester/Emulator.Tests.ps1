@@ -1,0 +1,49 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
+Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'runs in process by default and becomes the session connection' {
+        $emu = Start-FineTuningEmulator
+        $emu.InProcess | Should -BeTrue
+        $emu.BaseUri | Should -Not -BeNullOrEmpty
+        (Get-FineTuningConnection).Kind | Should -Be 'Emulator'
+    }
+
+    It 'listens on 127.0.0.1 with -Port, reachable by any HTTP client' {
+        $emu = Start-FineTuningEmulator -Port 0
+        $emu.BaseUri.Host | Should -Be '127.0.0.1'
+        $emu.Port | Should -BeGreaterThan 0
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $list = Invoke-RestMethod -Uri "$($emu.BaseUri)/files"
+        $list.object | Should -Be 'list'
+        $list.data[0].id | Should -Be $file.Id
+    }
+
+    It 'leaves no connection behind when stopped' {
+        Start-FineTuningEmulator | Out-Null
+        Stop-FineTuningEmulator
+        { Get-FineTuningJob -ErrorAction Stop } | Should -Throw -ErrorId 'NoConnection,*'
+    }
+
+    It 'replaces a running emulator when started again' {
+        $first = Start-FineTuningEmulator
+        Add-FineTuningFile (New-TestDataset -Count 10) | Out-Null
+        $second = Start-FineTuningEmulator
+        $second.Emulator.FileCount | Should -Be 0
+        @(Get-FineTuningFile).Count | Should -Be 0
+    }
+
+    It 'reproduces a seeded run exactly' {
+        $path = New-TestDataset -Count 12
+        $losses = foreach ($run in 1, 2) {
+            $emu = Start-FineTuningEmulator -ManualClock -Seed 5
+            $job = Add-FineTuningFile $path | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 2 -Seed 11
+            Step-Emulator $emu $job.Id -Status succeeded | Out-Null
+            ,@(Get-FineTuningEvent $job.Id | Where-Object Type -eq 'metrics' | Sort-Object Step | ForEach-Object TrainLoss)
+            Stop-FineTuningEmulator
+        }
+        $losses[0].Count | Should -BeGreaterThan 0
+        ($losses[0] -join ',') | Should -Be ($losses[1] -join ',')
+    }
+}

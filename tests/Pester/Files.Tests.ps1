@@ -1,0 +1,52 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
+Describe 'Add-FineTuningFile and Get-FineTuningFile' {
+    BeforeEach { $script:emu = Start-TestEmulator }
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'uploads a file and returns it' {
+        $path = New-TestDataset -Count 10 -Name 'my train file.jsonl'
+        $file = Add-FineTuningFile $path
+        $file | Should -BeOfType ([FineTuning.Client.FineTuningFile])
+        $file.Filename | Should -Be 'my train file.jsonl'
+        $file.Purpose | Should -Be 'fine-tune'
+        $file.Bytes | Should -Be (Get-Item $path).Length
+    }
+
+    It 'uploads files piped from Get-ChildItem' {
+        New-TestDataset -Count 10 -Name a.jsonl | Out-Null
+        New-TestDataset -Count 10 -Name b.jsonl | Out-Null
+        $files = Get-ChildItem $TestDrive -Filter *.jsonl | Add-FineTuningFile
+        $files.Count | Should -Be 2
+        $emu.Emulator.FileCount | Should -Be 2
+    }
+
+    It 'sends nothing with -WhatIf' {
+        Add-FineTuningFile (New-TestDataset -Count 10) -WhatIf | Should -BeNullOrEmpty
+        $emu.Emulator.FileCount | Should -Be 0
+    }
+
+    It 'reports a missing file and a directory as errors, uploading nothing' {
+        Add-FineTuningFile (Join-Path $TestDrive 'nope.jsonl') -ErrorVariable e1 -ErrorAction SilentlyContinue
+        $e1[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Add-FineTuningFile $TestDrive -ErrorVariable e2 -ErrorAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'PathIsDirectory,*'
+        $emu.Emulator.FileCount | Should -Be 0
+    }
+
+    It 'gets files by id and lists them, filtered by purpose' {
+        $a = Add-FineTuningFile (New-TestDataset -Count 10)
+        $b = Add-FineTuningFile (New-TestDataset -Count 10) -Purpose batch
+        (Get-FineTuningFile $a.Id).Id | Should -Be $a.Id
+        ($a | Get-FineTuningFile).Filename | Should -Be $a.Filename
+        @(Get-FineTuningFile).Count | Should -Be 2
+        (Get-FineTuningFile -Purpose batch).Id | Should -Be $b.Id
+        @(Get-FineTuningFile -First 1).Count | Should -Be 1
+    }
+
+    It 'writes ObjectNotFound for an unknown file id' {
+        Get-FineTuningFile file-missing -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].TargetObject | Should -Be 'file-missing'
+    }
+}

@@ -1,0 +1,303 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+}
+
+Describe 'Jobs end to end on the emulator' {
+    BeforeEach {
+        $script:emu = Start-TestEmulator
+        $script:train = Add-FineTuningFile (New-TestDataset -Count 12)
+    }
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'creates a job from a piped file and runs it to succeeded' {
+        $job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Suffix numbers -Epochs 2 -BatchSize 4 -Seed 3
+        $job | Should -BeOfType ([FineTuning.Client.FineTuningJob])
+        $job.Id | Should -Match '^ftjob-'
+        $job.TrainingFile | Should -Be $train.Id
+        $job.Status | Should -Be 'validating_files'
+        $job.Seed | Should -Be 3
+        $job.Method.Supervised.Hyperparameters.NEpochs.Number | Should -Be 2
+
+        $done = Step-Emulator $emu $job.Id -Status succeeded, failed
+        $done.Status | Should -Be 'succeeded'
+        $done.FineTunedModel | Should -Be "ft:gpt-4o-mini-2024-07-18:org-emulator:numbers:$($job.Id)"
+        $done.TrainedTokens | Should -BeGreaterThan 0
+        $done.FinishedAt | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports trained tokens in proportion to the epochs' {
+        $one = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Epochs 1 -BatchSize 4
+        $three = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Epochs 3 -BatchSize 4
+        $one = Step-Emulator $emu $one.Id -Status succeeded
+        $three = Step-Emulator $emu $three.Id -Status succeeded
+        $three.TrainedTokens | Should -Be (3 * $one.TrainedTokens)
+    }
+
+    It 'accepts the file id as a string and a DPO job with -Beta' {
+        $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Method Dpo -Beta 0.2
+        $job.Method.Type | Should -Be 'dpo'
+        $job.Method.Dpo.Hyperparameters.Beta.Number | Should -Be 0.2
+    }
+
+    It 'sends nothing with -WhatIf' {
+        $before = $emu.Emulator.JobCount
+        $out = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -WhatIf
+        $out | Should -BeNullOrEmpty
+        $emu.Emulator.JobCount | Should -Be $before
+    }
+
+    It 'writes the job in its final state with -Wait' {
+        Stop-FineTuningEmulator
+        $script:emu = Start-FineTuningEmulator -TimeScale 5000 -Seed 1
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $job = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 1 -Wait -TimeoutSec 120
+        $job.Status | Should -Be 'succeeded'
+    }
+
+    It 'warns that -Hyperparameters is the deprecated form and still sends it' {
+        $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Hyperparameters @{ n_epochs = 2 } -WarningVariable w -WarningAction SilentlyContinue
+        $w | Should -Not -BeNullOrEmpty
+        ($w -join ' ') | Should -Match 'deprecated'
+        $job.Hyperparameters.NEpochs.Number | Should -Be 2
+    }
+}
+
+Describe 'New-FineTuningJob rejects bad input before any request' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $script:train = Add-FineTuningFile (New-TestDataset -Count 12)
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'rejects <Name> naming the parameter' -ForEach @(
+        @{ Name = '17 metadata pairs'; Params = @{ Metadata = (& { $h = @{}; 1..17 | ForEach-Object { $h["k$_"] = 'v' }; $h }) }; Parameter = 'Metadata' }
+        @{ Name = 'a 65-character metadata key'; Params = @{ Metadata = @{ ('k' * 65) = 'v' } }; Parameter = 'Metadata' }
+        @{ Name = 'a 513-character metadata value'; Params = @{ Metadata = @{ k = ('v' * 513) } }; Parameter = 'Metadata' }
+        @{ Name = 'a 65-character suffix'; Params = @{ Suffix = ('s' * 65) }; Parameter = 'Suffix' }
+        @{ Name = 'epochs 0'; Params = @{ Epochs = 0 }; Parameter = 'Epochs' }
+        @{ Name = 'epochs 51'; Params = @{ Epochs = 51 }; Parameter = 'Epochs' }
+        @{ Name = 'batch size 0'; Params = @{ BatchSize = 0 }; Parameter = 'BatchSize' }
+        @{ Name = 'batch size 257'; Params = @{ BatchSize = 257 }; Parameter = 'BatchSize' }
+        @{ Name = 'a zero learning rate multiplier'; Params = @{ LearningRateMultiplier = 0 }; Parameter = 'LearningRateMultiplier' }
+        @{ Name = 'a negative learning rate multiplier'; Params = @{ LearningRateMultiplier = -1 }; Parameter = 'LearningRateMultiplier' }
+        @{ Name = '-Beta without DPO'; Params = @{ Beta = 0.1 }; Parameter = 'Beta' }
+        @{ Name = '-Grader without reinforcement'; Params = @{ Grader = @{ type = 'string_check'; name = 'g'; input = '{{sample.output_text}}'; reference = 'x'; operation = 'eq' } }; Parameter = 'Grader' }
+    ) {
+        $before = $emu.Emulator.JobCount
+        $err = $null
+        try {
+            New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id @Params -ErrorAction Stop
+        } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike "Invalid$Parameter,*"
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match $Parameter
+        $emu.Emulator.JobCount | Should -Be $before
+    }
+
+    It 'rejects a training file that is neither an id nor a file object' {
+        { New-FineTuningJob -Model gpt-4o-mini -TrainingFile (Get-Date) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidTrainingFile,*'
+    }
+}
+
+Describe 'Get-FineTuningJob' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 12)
+        $script:jobs = 1..5 | ForEach-Object {
+            New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Metadata @{ batch = "b$($_ % 2)"; n = "$_" }
+        }
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'gets a job by id, positionally and from the pipeline' {
+        (Get-FineTuningJob $jobs[0].Id).Id | Should -Be $jobs[0].Id
+        ($jobs[1].Id, $jobs[2].Id | Get-FineTuningJob).Id | Should -Be @($jobs[1].Id, $jobs[2].Id)
+        ($jobs[3] | Get-FineTuningJob).Id | Should -Be $jobs[3].Id
+    }
+
+    It 'lists every job newest first, streaming pages' {
+        $all = Get-FineTuningJob
+        $all.Count | Should -Be 5
+        $all[0].Id | Should -Be $jobs[4].Id
+        $all[4].Id | Should -Be $jobs[0].Id
+    }
+
+    It 'applies -First and -Skip' {
+        $some = Get-FineTuningJob -Skip 1 -First 2
+        $some.Id | Should -Be @($jobs[3].Id, $jobs[2].Id)
+    }
+
+    It 'filters by metadata on the service' {
+        $odd = Get-FineTuningJob -Metadata @{ batch = 'b1' }
+        $odd.Count | Should -Be 3
+        $odd | ForEach-Object { $_.Metadata['batch'] | Should -Be 'b1' }
+    }
+
+    It 'filters by status locally' {
+        $emu.Emulator.Clock.Advance([TimeSpan]::FromSeconds(1))
+        $statuses = (Get-FineTuningJob).Status | Sort-Object -Unique
+        $first = $statuses | Select-Object -First 1
+        $expected = @(Get-FineTuningJob | Where-Object Status -eq $first).Count
+        @(Get-FineTuningJob -Status $first).Count | Should -Be $expected
+        @(Get-FineTuningJob -Status 'no_such_status').Count | Should -Be 0
+    }
+
+    It 'writes a non-terminating ObjectNotFound error for an unknown id and goes on' {
+        $out = 'ftjob-doesnotexist', $jobs[0].Id | Get-FineTuningJob -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.Id | Should -Be $jobs[0].Id
+        $errs.Count | Should -Be 1
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].TargetObject | Should -Be 'ftjob-doesnotexist'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound,*'
+    }
+}
+
+Describe 'Stop, Suspend and Resume' {
+    BeforeEach {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 12)
+        $script:job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Epochs 3
+        $script:running = Step-Emulator $emu $job.Id -Status running
+    }
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'cancels running jobs from the pipeline' {
+        $out = Get-FineTuningJob -Status running | Stop-FineTuningJob -Confirm:$false
+        $out.Id | Should -Be $job.Id
+        $out.Status | Should -Be 'cancelled'
+        (Get-FineTuningJob $job.Id).Status | Should -Be 'cancelled'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $out = Get-FineTuningJob -Status running | Stop-FineTuningJob -WhatIf
+        $out | Should -BeNullOrEmpty
+        (Get-FineTuningJob $job.Id).Status | Should -Be 'running'
+        Suspend-FineTuningJob $job.Id -WhatIf
+        (Get-FineTuningJob $job.Id).Status | Should -Be 'running'
+    }
+
+    It 'cancels with -Force and no prompt' {
+        (Stop-FineTuningJob $job.Id -Force).Status | Should -Be 'cancelled'
+    }
+
+    It 'pauses and resumes a job, which then finishes' {
+        $paused = $job | Suspend-FineTuningJob -Confirm:$false
+        $paused.Status | Should -Be 'paused'
+        $emu.Emulator.Clock.Advance([TimeSpan]::FromHours(2))
+        (Get-FineTuningJob $job.Id).Status | Should -Be 'paused'
+        $resumed = $job | Resume-FineTuningJob -Confirm:$false
+        $resumed.Status | Should -BeIn @('queued', 'running')
+        (Step-Emulator $emu $job.Id -Status succeeded).Status | Should -Be 'succeeded'
+    }
+
+    It 'refuses invalid transitions with a non-terminating InvalidOperation error' {
+        Stop-FineTuningJob $job.Id -Force | Out-Null
+        $again = Stop-FineTuningJob $job.Id -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $again | Should -BeNullOrEmpty
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidJobState,*'
+        $errs[0].TargetObject | Should -Be $job.Id
+
+        Resume-FineTuningJob $job.Id -ErrorVariable errs2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs2[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
+
+    It 'refuses to resume a running job' {
+        $other = Step-Emulator $emu $job.Id -Status running
+        Resume-FineTuningJob $other.Id -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].Exception.Message | Should -Not -BeNullOrEmpty
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
+}
+
+Describe 'Events, checkpoints and waiting' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 20)
+        $script:job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Epochs 4 -BatchSize 5 -Suffix ev
+        $script:done = Step-Emulator $emu $job.Id -Status succeeded
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'lists the events of the job newest first' {
+        $events = Get-FineTuningEvent $job.Id
+        $events.Count | Should -BeGreaterThan 5
+        $events | Should -BeOfType ([FineTuning.Client.FineTuningEvent])
+        $events[0].CreatedAt | Should -BeGreaterOrEqual $events[-1].CreatedAt
+        ($events | Where-Object Type -eq 'metrics').Count | Should -Be 16
+        $events.Message -join "`n" | Should -Match 'succe'
+    }
+
+    It 'carries per-step metrics whose loss falls over training' {
+        $metrics = Get-FineTuningEvent $job.Id | Where-Object Type -eq 'metrics' | Sort-Object Step
+        $metrics[0].Metrics.TotalSteps | Should -Be 16
+        $metrics[-1].TrainLoss | Should -BeLessThan $metrics[0].TrainLoss
+    }
+
+    It 'applies -First and -Skip to events and binds the job from the pipeline' {
+        $all = Get-FineTuningEvent $job.Id
+        ($job | Get-FineTuningEvent -First 3).Id | Should -Be $all[0..2].Id
+        (Get-FineTuningEvent $job.Id -Skip 2 -First 2).Id | Should -Be $all[2..3].Id
+    }
+
+    It 'follows events oldest first until the job is final' {
+        $followed = Get-FineTuningEvent $job.Id -Follow -PollIntervalSec 0.05
+        $all = Get-FineTuningEvent $job.Id
+        $followed.Count | Should -Be $all.Count
+        $followed[0].Id | Should -Be $all[-1].Id
+    }
+
+    It 'lists the checkpoints of the last epochs' {
+        $checkpoints = $job | Get-FineTuningCheckpoint
+        $checkpoints.Count | Should -Be 3
+        $checkpoints | ForEach-Object { $_.FineTunedModelCheckpoint | Should -Match ':ckpt-step-\d+$' }
+        $checkpoints[0].StepNumber | Should -Be 16
+    }
+
+    It 'waits for a finished job and writes it' {
+        $w = Wait-FineTuningJob $job.Id
+        $w.Status | Should -Be 'succeeded'
+    }
+
+    It 'times out with a non-terminating error and the job as it is' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 12)
+        $slow = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file.Id
+        $out = Wait-FineTuningJob $slow.Id -TimeoutSec 1 -PollIntervalSec 0.2 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.Status | Should -Not -BeIn @('succeeded', 'failed', 'cancelled')
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'WaitTimeout,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+    }
+}
+
+Describe 'Jobs that fail on the service' {
+    BeforeEach { $script:emu = Start-TestEmulator }
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'fails a job with fewer than 10 examples and Wait reports the code' {
+        $small = Add-FineTuningFile (New-TestDataset -Count 5)
+        $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $small.Id
+        $emu.Emulator.Clock.Advance([TimeSpan]::FromMinutes(30))
+        $out = Wait-FineTuningJob $job.Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.Status | Should -Be 'failed'
+        $out.Error.Code | Should -Be 'invalid_n_examples'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'JobFailed,*'
+        $errs[0].Exception.Message | Should -Match 'invalid_n_examples'
+    }
+
+    It 'fails a job whose training file is not JSONL' {
+        $path = Join-Path $TestDrive 'notjson.jsonl'
+        Set-Content $path -Value ('this is not json', 'nor is this') 
+        $bad = Add-FineTuningFile $path
+        $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $bad.Id
+        $failed = Step-Emulator $emu $job.Id -Status failed, succeeded
+        $failed.Status | Should -Be 'failed'
+        $failed.Error.Code | Should -Not -BeNullOrEmpty
+        $failed.Error.Message | Should -Match 'line'
+    }
+
+    It 'rejects an unknown training file' {
+        { New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile file-nope -ErrorAction Stop } | Should -Throw
+    }
+}
