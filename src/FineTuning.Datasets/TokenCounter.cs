@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace FineTuning.Datasets
@@ -59,10 +62,40 @@ namespace FineTuning.Datasets
 
         private static TokenCounter Create(string encodingName)
         {
-            // TODO(datasets): special-token text must count as ordinary text (tiktoken encode_ordinary).
-            var tokenizer = TiktokenTokenizer.CreateForEncoding(encodingName);
-            return new TokenCounter(encodingName, tokenizer);
+            // The library's ready-made tokenizer knows the encoding's special tokens, and text such as
+            // "<|endoftext|>" then counts as one token or as several depending on what its cache holds.
+            // A dataset's text is ordinary text (tiktoken's encode_ordinary), so this builds the same
+            // tokenizer from the same vocabulary and split pattern, with no special tokens at all.
+            var standard = TiktokenTokenizer.CreateForEncoding(encodingName);
+            var pattern = SplitPattern(standard.PreTokenizer, encodingName);
+            var resource = encodingName + ".tiktoken.deflate";
+            var dataAssembly = Assembly.Load(new AssemblyName(encodingName == O200kBase
+                ? "Microsoft.ML.Tokenizers.Data.O200kBase"
+                : "Microsoft.ML.Tokenizers.Data.Cl100kBase"));
+            using (var compressed = dataAssembly.GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"The vocabulary '{resource}' is missing from {dataAssembly.GetName().Name}."))
+            using (var vocabulary = new DeflateStream(compressed, CompressionMode.Decompress))
+            {
+                var ordinary = TiktokenTokenizer.Create(vocabulary, new RegexPreTokenizer(pattern, null), null, null, 65536);
+                return new TokenCounter(encodingName, ordinary);
+            }
         }
+
+        private static Regex SplitPattern(PreTokenizer? preTokenizer, string encodingName)
+        {
+            var field = typeof(RegexPreTokenizer).GetField("_regex", BindingFlags.NonPublic | BindingFlags.Instance);
+            if (preTokenizer is RegexPreTokenizer && field?.GetValue(preTokenizer) is Regex regex) return regex;
+            // The published tiktoken split patterns, should the library ever hide its own.
+            return new Regex(encodingName == O200kBase ? O200kPattern : Cl100kPattern, RegexOptions.Compiled);
+        }
+
+        private const string Cl100kPattern =
+            @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+        private const string O200kPattern =
+            @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|" +
+            @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|" +
+            @"\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
         /// <summary>Number of tokens in the text, special-token text counted as ordinary text.</summary>
         public int Count(string? text) => string.IsNullOrEmpty(text) ? 0 : _tokenizer.CountTokens(text!);

@@ -24,7 +24,7 @@ namespace FineTuning.Commands
         }
 
         /// <summary>The emulator started by Start-FineTuningEmulator, if any.</summary>
-        public static object? Emulator { get; set; }
+        public static EmulatorSession? Emulator { get; set; }
 
         /// <summary>
         /// The connection the environment variables describe, or null. It is created once and reused for

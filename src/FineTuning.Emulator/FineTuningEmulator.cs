@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+
+namespace FineTuning.Emulator
+{
+    /// <summary>
+    /// A local emulator of the fine-tuning service: files, jobs with their lifecycle, events, checkpoints
+    /// and result files, with real validation of the data, real token counts and a small model that is
+    /// really trained. Reach it in process through <see cref="CreateHandler"/> or over HTTP on 127.0.0.1
+    /// through <see cref="StartListener"/>; both go through the same router.
+    /// </summary>
+    public sealed partial class FineTuningEmulator : IDisposable
+    {
+        private readonly object _gate = new object();
+        private EmulatorListener? _listener;
+        private bool _disposed;
+
+        public FineTuningEmulator(EmulatorOptions? options = null)
+        {
+            Options = options ?? new EmulatorOptions();
+            if (!string.IsNullOrEmpty(Options.StatePath))
+                throw new NotSupportedException("This version of the emulator keeps its state in memory only; -StatePath is not supported yet.");
+            if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
+            Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock);
+            Faults = new FaultInjector();
+            _random = Options.Seed.HasValue ? new Random(Options.Seed.Value) : new Random();
+        }
+
+        public EmulatorOptions Options { get; }
+
+        /// <summary>The base URI to use with <see cref="CreateHandler"/>.</summary>
+        public Uri InProcessBaseUri { get; } = new Uri("http://localhost/v1");
+
+        public EmulatorClock Clock { get; }
+
+        public FaultInjector Faults { get; }
+
+        /// <summary>The listener's base URI (http://127.0.0.1:PORT/v1) while it runs.</summary>
+        public Uri? ListenerBaseUri { get; private set; }
+
+        /// <summary>A transport that hands requests to this emulator without a socket.</summary>
+        public HttpMessageHandler CreateHandler()
+        {
+            ThrowIfDisposed();
+            return new InProcessHandler(Handle);
+        }
+
+        /// <summary>Starts serving HTTP on 127.0.0.1 (port 0 picks a free one) and returns the base URI.</summary>
+        public Uri StartListener(int port = 0)
+        {
+            ThrowIfDisposed();
+            if (port < 0 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "Port must be 0 to 65535.");
+            lock (_gate)
+            {
+                if (_listener != null) throw new InvalidOperationException($"The emulator already listens at {ListenerBaseUri}.");
+                var listener = new EmulatorListener(Handle, port);
+                listener.Start();
+                _listener = listener;
+                ListenerBaseUri = new Uri($"http://127.0.0.1:{listener.Port}/v1");
+                return ListenerBaseUri;
+            }
+        }
+
+        public void StopListener()
+        {
+            lock (_gate)
+            {
+                _listener?.Dispose();
+                _listener = null;
+                ListenerBaseUri = null;
+            }
+        }
+
+        public int JobCount
+        {
+            get { lock (_state) return _jobs.Count; }
+        }
+
+        public int FileCount
+        {
+            get { lock (_state) return _files.Count; }
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            StopListener();
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (_disposed) throw new ObjectDisposedException(nameof(FineTuningEmulator));
+        }
+    }
+}

@@ -1,0 +1,502 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FineTuning.Client;
+using FineTuning.Client.Json;
+
+namespace FineTuning.Emulator
+{
+    public sealed partial class FineTuningEmulator
+    {
+        private readonly object _state = new object();
+        private readonly Random _random;
+        private readonly Dictionary<string, StoredFile> _files = new Dictionary<string, StoredFile>(StringComparer.Ordinal);
+        private readonly Dictionary<string, JobRecord> _jobs = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
+        private readonly HashSet<string> _deletedModels = new HashSet<string>(StringComparer.Ordinal);
+        private long _sequence;
+
+        private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+        /// <summary>Base models the emulator fine-tunes, with the alias that resolves to each.</summary>
+        private static readonly (string Alias, string Snapshot, long Created)[] BaseModels =
+        {
+            ("gpt-4o-mini", "gpt-4o-mini-2024-07-18", 1721172741),
+            ("gpt-4o", "gpt-4o-2024-08-06", 1722814719),
+            ("gpt-4.1", "gpt-4.1-2025-04-14", 1744316542),
+            ("gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", 1744317547),
+            ("gpt-4.1-nano", "gpt-4.1-nano-2025-04-14", 1744321707),
+            ("gpt-3.5-turbo", "gpt-3.5-turbo-0125", 1706048358),
+            ("gpt-3.5-turbo-1106", "gpt-3.5-turbo-1106", 1698959748),
+            ("o4-mini", "o4-mini-2025-04-16", 1744133506),
+            ("babbage-002", "babbage-002", 1692634615),
+            ("davinci-002", "davinci-002", 1692634301),
+        };
+
+        // ---------------------------------------------------------------- request entry
+
+        internal EmulatorResponse Handle(EmulatorRequest request)
+        {
+            try
+            {
+                var fault = Faults.Take(request.Method, request.Path);
+                if (fault != null)
+                {
+                    var injected = Inject(fault);
+                    if (injected != null) return injected;
+                }
+                var response = Route(request);
+                if (fault?.Latency is TimeSpan latency) response.Latency = latency;
+                return response;
+            }
+            catch (ApiError e)
+            {
+                return Error(e.Status, e.Message, e.Param, e.Code, e.Type);
+            }
+            catch (Exception e)
+            {
+                return Error(500, "The emulator failed: " + e.Message, null, null, "server_error");
+            }
+        }
+
+        private EmulatorResponse? Inject(FaultRule fault)
+        {
+            if (fault.DropConnection) return new EmulatorResponse { DropConnection = true, Latency = fault.Latency ?? TimeSpan.Zero };
+            if (fault.StatusCode == 0) return null; // latency only
+            EmulatorResponse response;
+            if (fault.Body != null)
+            {
+                response = new EmulatorResponse { Status = fault.StatusCode, Body = Encoding.UTF8.GetBytes(fault.Body) };
+                var trimmed = fault.Body.TrimStart();
+                response.ContentType = trimmed.StartsWith("{", StringComparison.Ordinal) || trimmed.StartsWith("[", StringComparison.Ordinal)
+                    ? "application/json" : "text/html";
+            }
+            else
+            {
+                var (message, type, code) = DefaultFault(fault.StatusCode);
+                response = Error(fault.StatusCode, message, null, code, type);
+            }
+            if (fault.RetryAfter is TimeSpan retry)
+            {
+                response.Headers["retry-after"] = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                response.Headers["retry-after-ms"] = ((long)retry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            }
+            if (fault.Latency is TimeSpan latency) response.Latency = latency;
+            return response;
+        }
+
+        private static (string, string, string?) DefaultFault(int status)
+        {
+            switch (status)
+            {
+                case 429: return ("Rate limit reached for requests (injected by the emulator).", "requests", "rate_limit_exceeded");
+                case 401: return ("Incorrect API key provided (injected by the emulator).", "invalid_request_error", "invalid_api_key");
+                case 408: return ("Request timed out (injected by the emulator).", "server_error", null);
+                default:
+                    return status >= 500
+                        ? ("The server had an error while processing your request (injected by the emulator).", "server_error", null)
+                        : ($"Injected error {status}.", "invalid_request_error", null);
+            }
+        }
+
+        private EmulatorResponse Route(EmulatorRequest request)
+        {
+            var path = request.Path.TrimEnd('/');
+            var azure = false;
+            if (path.StartsWith("/_emulator/", StringComparison.Ordinal) || path == "/_emulator") return Admin(request, path);
+
+            if (path.StartsWith("/openai/v1/", StringComparison.Ordinal) || path == "/openai/v1")
+            {
+                azure = true;
+                path = path.Substring("/openai/v1".Length);
+            }
+            else if (path.StartsWith("/openai/", StringComparison.Ordinal))
+            {
+                azure = true;
+                if (string.IsNullOrEmpty(request.QueryValue("api-version")))
+                    throw new ApiError(404, "Resource not found. The dated Azure OpenAI API needs an api-version query parameter.", null, "404");
+                path = path.Substring("/openai".Length);
+            }
+            else if (path.StartsWith("/v1/", StringComparison.Ordinal) || path == "/v1")
+            {
+                path = path.Substring("/v1".Length);
+            }
+            else
+            {
+                throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
+            }
+
+            Authenticate(request, azure);
+            var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+            var method = request.Method.ToUpperInvariant();
+
+            if (segments.Length >= 1 && segments[0] == "files") return Files(request, method, segments);
+            if (segments.Length >= 2 && segments[0] == "fine_tuning" && segments[1] == "jobs") return Jobs(request, method, segments, azure);
+            if (segments.Length >= 1 && segments[0] == "models") return Models(method, segments);
+            throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
+        }
+
+        private void Authenticate(EmulatorRequest request, bool azure)
+        {
+            var expected = Options.ApiKey;
+            if (string.IsNullOrEmpty(expected)) return;
+            string? given = null;
+            if (request.Headers.TryGetValue("api-key", out var apiKey)) given = apiKey.Trim();
+            else if (request.Headers.TryGetValue("Authorization", out var auth) && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+                given = auth.Substring(7).Trim();
+            if (given is null)
+                throw new ApiError(401, "You didn't provide an API key. Provide it in an Authorization header (Bearer <key>) or, for Azure, an api-key header.", null, null);
+            if (!string.Equals(given, expected, StringComparison.Ordinal))
+            {
+                var tail = given.Length > 4 ? given.Substring(given.Length - 4) : string.Empty;
+                throw new ApiError(401, $"Incorrect API key provided: ****{tail}.", null, "invalid_api_key");
+            }
+        }
+
+        // ---------------------------------------------------------------- admin
+
+        private EmulatorResponse Admin(EmulatorRequest request, string path)
+        {
+            var method = request.Method.ToUpperInvariant();
+            Authenticate(request, false);
+            if (path == "/_emulator/faults" && method == "POST")
+            {
+                var root = ParseBody(request);
+                var rule = new FaultRule
+                {
+                    Method = OptionalString(root, "method"),
+                    PathPattern = OptionalString(root, "path"),
+                    Count = OptionalInt(root, "count") ?? 1,
+                    StatusCode = OptionalInt(root, "status") ?? 500,
+                    Body = OptionalString(root, "body"),
+                    DropConnection = root.TryGetProperty("drop_connection", out var drop) && drop.ValueKind == JsonValueKind.True,
+                };
+                if (OptionalDouble(root, "retry_after_seconds") is double ra) rule.RetryAfter = TimeSpan.FromSeconds(ra);
+                if (OptionalDouble(root, "latency_ms") is double lat) rule.Latency = TimeSpan.FromMilliseconds(lat);
+                try
+                {
+                    Faults.Add(rule);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ApiError(400, e.Message, "status", null);
+                }
+                return Json(200, new JsonObject { ["object"] = "emulator.fault", ["pending"] = Faults.Pending });
+            }
+            if (path == "/_emulator/faults" && method == "DELETE")
+            {
+                Faults.Clear();
+                return Json(200, new JsonObject { ["object"] = "emulator.fault", ["pending"] = 0 });
+            }
+            if (path == "/_emulator/job_failures" && method == "POST")
+            {
+                var root = ParseBody(request);
+                var step = OptionalInt(root, "step") ?? throw new ApiError(400, "'step' is required.", "step", null);
+                try
+                {
+                    Faults.FailJobAtStep(OptionalString(root, "job_id"), step, OptionalString(root, "code") ?? "server_error",
+                        OptionalString(root, "message") ?? "The job failed due to an internal error.");
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ApiError(400, e.Message, "step", null);
+                }
+                return Json(200, new JsonObject { ["object"] = "emulator.fault", ["pending"] = Faults.Pending });
+            }
+            if (path == "/_emulator/clock/advance" && method == "POST")
+            {
+                var root = ParseBody(request);
+                var seconds = OptionalDouble(root, "seconds") ?? throw new ApiError(400, "'seconds' is required.", "seconds", null);
+                if (seconds < 0) throw new ApiError(400, "'seconds' cannot be negative: the clock only moves forward.", "seconds", null);
+                Clock.Advance(TimeSpan.FromSeconds(seconds));
+                return Json(200, new JsonObject { ["object"] = "emulator.clock", ["now"] = Clock.Now.ToUnixTimeSeconds() });
+            }
+            if (path == "/_emulator/clock" && method == "GET")
+                return Json(200, new JsonObject { ["object"] = "emulator.clock", ["now"] = Clock.Now.ToUnixTimeSeconds() });
+            throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
+        }
+
+        // ---------------------------------------------------------------- files
+
+        private EmulatorResponse Files(EmulatorRequest request, string method, string[] s)
+        {
+            if (s.Length == 1 && method == "POST") return Upload(request);
+            if (s.Length == 1 && method == "GET") return ListFiles(request);
+            if (s.Length == 2 && method == "GET") return Json(200, FileNode(GetFile(s[1])));
+            if (s.Length == 2 && method == "DELETE")
+            {
+                lock (_state)
+                {
+                    GetFile(s[1]);
+                    _files.Remove(s[1]);
+                }
+                return Json(200, new JsonObject { ["id"] = s[1], ["object"] = "file", ["deleted"] = true });
+            }
+            if (s.Length == 3 && s[2] == "content" && method == "GET")
+            {
+                var file = GetFile(s[1]);
+                if (file.Info.Purpose == "assistants")
+                    throw new ApiError(400, "Not allowed to download files of purpose: assistants", null, null);
+                return new EmulatorResponse { Status = 200, Body = file.Content, ContentType = "application/octet-stream" };
+            }
+            throw new ApiError(405, $"Method {method} is not allowed on {request.Path}.", null, null);
+        }
+
+        private static readonly HashSet<string> UploadPurposes = new HashSet<string>(StringComparer.Ordinal)
+            { "fine-tune", "batch", "assistants", "vision", "user_data", "evals" };
+
+        private EmulatorResponse Upload(EmulatorRequest request)
+        {
+            List<FormPart> parts;
+            try
+            {
+                parts = Multipart.Parse(request.Body, request.ContentType);
+            }
+            catch (FormatException e)
+            {
+                throw new ApiError(400, "Could not parse multipart form: " + e.Message, null, null);
+            }
+            var purposePart = parts.FirstOrDefault(p => p.Name == "purpose");
+            var filePart = parts.FirstOrDefault(p => p.Name == "file");
+            if (purposePart is null) throw new ApiError(400, "Missing required parameter: 'purpose'.", "purpose", null);
+            if (filePart is null) throw new ApiError(400, "Missing required parameter: 'file'.", "file", null);
+            var purpose = Encoding.UTF8.GetString(purposePart.Data.Array!, purposePart.Data.Offset, purposePart.Data.Count).Trim();
+            if (!UploadPurposes.Contains(purpose))
+                throw new ApiError(400, $"'{purpose}' is not one of ['fine-tune', 'assistants', 'batch', 'user_data', 'vision', 'evals'] - 'purpose'", "purpose", null);
+            var filename = string.IsNullOrEmpty(filePart.FileName) ? "upload" : filePart.FileName!;
+            if (purpose == "fine-tune" && !filename.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "file", null);
+            var content = new byte[filePart.Data.Count];
+            Buffer.BlockCopy(filePart.Data.Array!, filePart.Data.Offset, content, 0, content.Length);
+            if (content.Length > 512L * 1024 * 1024)
+                throw new ApiError(400, "File is too large: the limit for the Files API is 512 MB; use the Uploads API.", "file", null);
+            return Json(200, FileNode(StoreFile(filename, purpose, content)));
+        }
+
+        private StoredFile StoreFile(string filename, string purpose, byte[] content)
+        {
+            lock (_state)
+            {
+                var file = new StoredFile
+                {
+                    Info = new FineTuningFile
+                    {
+                        Id = "file-" + RandomId(22),
+                        Object = "file",
+                        Bytes = content.Length,
+                        CreatedAt = Clock.Now,
+                        Filename = filename,
+                        Purpose = purpose,
+                        Status = "processed",
+                    },
+                    Content = content,
+                    Sequence = ++_sequence,
+                };
+                _files[file.Info.Id] = file;
+                return file;
+            }
+        }
+
+        private StoredFile GetFile(string id)
+        {
+            lock (_state)
+            {
+                if (_files.TryGetValue(id, out var file)) return file;
+            }
+            throw new ApiError(404, $"No such File object: {id}", "id", null);
+        }
+
+        private EmulatorResponse ListFiles(EmulatorRequest request)
+        {
+            var limit = Limit(request, 10000, 10000);
+            var order = request.QueryValue("order") ?? "desc";
+            if (order != "asc" && order != "desc") throw new ApiError(400, $"Invalid 'order': '{order}'. Expected 'asc' or 'desc'.", "order", null);
+            var purpose = request.QueryValue("purpose");
+            List<StoredFile> all;
+            lock (_state) all = _files.Values.Where(f => purpose == null || f.Info.Purpose == purpose).ToList();
+            all = order == "desc" ? all.OrderByDescending(f => f.Sequence).ToList() : all.OrderBy(f => f.Sequence).ToList();
+            return Json(200, Page(all, f => f.Info.Id, f => FileNode(f), request.QueryValue("after"), limit, withIds: true));
+        }
+
+        private static JsonObject FileNode(StoredFile file)
+        {
+            var node = ToNode(JsonSerializer.SerializeToUtf8Bytes(file.Info, ClientJsonContext.Default.FineTuningFile));
+            if (!node.ContainsKey("status_details")) node["status_details"] = null;
+            return node;
+        }
+
+        // ---------------------------------------------------------------- models
+
+        private EmulatorResponse Models(string method, string[] s)
+        {
+            if (s.Length == 1 && method == "GET")
+            {
+                var data = new JsonArray();
+                foreach (var m in BaseModels) data.Add(ModelNode(m.Snapshot, m.Created, "system"));
+                lock (_state)
+                {
+                    foreach (var job in _jobs.Values.OrderBy(j => j.Sequence))
+                    {
+                        var name = job.Job.FineTunedModel;
+                        if (name != null && !_deletedModels.Contains(name))
+                            data.Add(ModelNode(name, (job.Job.FinishedAt ?? job.Job.CreatedAt).ToUnixTimeSeconds(), Options.OrganizationId));
+                    }
+                }
+                return Json(200, new JsonObject { ["object"] = "list", ["data"] = data });
+            }
+            if (s.Length == 2)
+            {
+                var id = s[1];
+                var known = BaseModels.FirstOrDefault(m => m.Snapshot == id || m.Alias == id);
+                if (known.Snapshot != null)
+                {
+                    if (method == "DELETE") throw new ApiError(403, $"You cannot delete the base model {id}.", "model", null);
+                    return Json(200, ModelNode(known.Snapshot, known.Created, "system"));
+                }
+                JobRecord? owner;
+                lock (_state) owner = _jobs.Values.FirstOrDefault(j => j.Job.FineTunedModel == id && !_deletedModels.Contains(id));
+                if (owner is null) throw new ApiError(404, $"The model '{id}' does not exist", "model", "model_not_found");
+                if (method == "DELETE")
+                {
+                    lock (_state) _deletedModels.Add(id);
+                    return Json(200, new JsonObject { ["id"] = id, ["object"] = "model", ["deleted"] = true });
+                }
+                return Json(200, ModelNode(id, (owner.Job.FinishedAt ?? owner.Job.CreatedAt).ToUnixTimeSeconds(), Options.OrganizationId));
+            }
+            throw new ApiError(404, "Invalid URL (models)", null, null);
+        }
+
+        private static JsonObject ModelNode(string id, long created, string owner) =>
+            new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = created, ["owned_by"] = owner };
+
+        // ---------------------------------------------------------------- helpers
+
+        internal string RandomId(int length)
+        {
+            var chars = new char[length];
+            lock (_random)
+            {
+                for (var i = 0; i < length; i++) chars[i] = Alphanumeric[_random.Next(Alphanumeric.Length)];
+            }
+            return new string(chars);
+        }
+
+        private static int Limit(EmulatorRequest request, int fallback, int max)
+        {
+            var text = request.QueryValue("limit");
+            if (text is null) return fallback;
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) || limit < 1)
+                throw new ApiError(400, $"Invalid 'limit': '{text}'. Expected an integer of at least 1.", "limit", null);
+            return Math.Min(limit, max);
+        }
+
+        private static JsonObject Page<T>(List<T> items, Func<T, string> id, Func<T, JsonNode> node, string? after, int limit, bool withIds)
+        {
+            var start = 0;
+            if (!string.IsNullOrEmpty(after))
+            {
+                var index = items.FindIndex(i => id(i) == after);
+                start = index < 0 ? items.Count : index + 1;
+            }
+            var page = items.Skip(start).Take(limit).ToList();
+            var data = new JsonArray();
+            foreach (var item in page) data.Add(node(item));
+            var result = new JsonObject { ["object"] = "list", ["data"] = data };
+            if (withIds)
+            {
+                result["first_id"] = page.Count > 0 ? id(page[0]) : null;
+                result["last_id"] = page.Count > 0 ? id(page[page.Count - 1]) : null;
+            }
+            result["has_more"] = start + page.Count < items.Count;
+            return result;
+        }
+
+        internal static JsonObject ToNode(byte[] utf8) => (JsonObject)JsonNode.Parse(utf8)!;
+
+        private static EmulatorResponse Json(int status, JsonNode node) =>
+            new EmulatorResponse { Status = status, Body = Encoding.UTF8.GetBytes(node.ToJsonString()) };
+
+        private static EmulatorResponse Error(int status, string message, string? param, string? code, string type = "invalid_request_error")
+        {
+            var body = new JsonObject
+            {
+                ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code },
+            };
+            var response = Json(status, body);
+            response.Headers["x-request-id"] = "req_emu" + Guid.NewGuid().ToString("N").Substring(0, 20);
+            return response;
+        }
+
+        private static JsonElement ParseBody(EmulatorRequest request)
+        {
+            if (request.Body.Length == 0) throw new ApiError(400, "The request needs a JSON body.", null, null);
+            try
+            {
+                using var doc = JsonDocument.Parse(request.Body);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new ApiError(400, "The request body must be a JSON object.", null, null);
+                return doc.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                throw new ApiError(400, "We could not parse the JSON body of your request. " + e.Message, null, null);
+            }
+        }
+
+        private static string? OptionalString(JsonElement root, string name)
+        {
+            if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.String) throw new ApiError(400, $"Invalid type for '{name}': expected a string, but got {Kind(v)}.", name, "invalid_type");
+            return v.GetString();
+        }
+
+        private static int? OptionalInt(JsonElement root, string name)
+        {
+            if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d != Math.Floor(d) || d > int.MaxValue || d < int.MinValue)
+                throw new ApiError(400, $"Invalid type for '{name}': expected an integer, but got {Kind(v)}.", name, "invalid_type");
+            return (int)d;
+        }
+
+        private static double? OptionalDouble(JsonElement root, string name)
+        {
+            if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Number) throw new ApiError(400, $"Invalid type for '{name}': expected a number, but got {Kind(v)}.", name, "invalid_type");
+            return v.GetDouble();
+        }
+
+        private static string Kind(JsonElement v)
+        {
+            switch (v.ValueKind)
+            {
+                case JsonValueKind.String: return "a string";
+                case JsonValueKind.Number: return "a number";
+                case JsonValueKind.Object: return "an object";
+                case JsonValueKind.Array: return "an array";
+                case JsonValueKind.True:
+                case JsonValueKind.False: return "a boolean";
+                default: return "null";
+            }
+        }
+    }
+
+    /// <summary>An error answer in the service's envelope.</summary>
+    internal sealed class ApiError : Exception
+    {
+        public ApiError(int status, string message, string? param, string? code, string type = "invalid_request_error") : base(message)
+        {
+            Status = status;
+            Param = param;
+            Code = code;
+            Type = type;
+        }
+
+        public int Status { get; }
+        public string? Param { get; }
+        public string? Code { get; }
+        public string Type { get; }
+    }
+}

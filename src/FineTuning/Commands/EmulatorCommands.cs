@@ -1,0 +1,166 @@
+using System;
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security;
+using FineTuning.Client;
+using FineTuning.Emulator;
+
+namespace FineTuning.Commands
+{
+    /// <summary>A running local emulator and the connection that reaches it.</summary>
+    public sealed class EmulatorSession : IDisposable
+    {
+        internal EmulatorSession(FineTuningEmulator emulator, FineTuningConnection connection, Uri baseUri, int? port)
+        {
+            Emulator = emulator;
+            Connection = connection;
+            BaseUri = baseUri;
+            Port = port;
+        }
+
+        /// <summary>The emulator itself: its clock, fault injection and counters.</summary>
+        public FineTuningEmulator Emulator { get; }
+        /// <summary>A connection to it, usable with -Connection.</summary>
+        public FineTuningConnection Connection { get; }
+        public Uri BaseUri { get; }
+        /// <summary>The TCP port on 127.0.0.1, or null when it runs in process only.</summary>
+        public int? Port { get; }
+        public bool InProcess => Port is null;
+        public double TimeScale => Emulator.Options.TimeScale;
+        public bool ManualClock => Emulator.Options.ManualClock;
+        public int JobCount => Emulator.JobCount;
+        public int FileCount => Emulator.FileCount;
+
+        public void Dispose()
+        {
+            Connection.Dispose();
+            Emulator.Dispose();
+        }
+
+        public override string ToString() => BaseUri.ToString();
+    }
+
+    /// <summary>Start-FineTuningEmulator: starts the local emulator and connects the session to it.</summary>
+    [Cmdlet(VerbsLifecycle.Start, "FineTuningEmulator")]
+    [OutputType(typeof(EmulatorSession))]
+    public sealed class StartFineTuningEmulatorCommand : PSCmdlet
+    {
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.001, 1000000)]
+        public double TimeScale { get; set; } = 60;
+
+        [Parameter] public int Seed { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        [Parameter] public SwitchParameter ManualClock { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatePath { get; set; }
+
+        [Parameter] public SwitchParameter NoConnect { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var bound = MyInvocation.BoundParameters;
+            var options = new EmulatorOptions
+            {
+                TimeScale = TimeScale,
+                ManualClock = ManualClock.IsPresent,
+                Seed = bound.ContainsKey(nameof(Seed)) ? Seed : (int?)null,
+                ApiKey = ApiKey is null ? null : Plain(ApiKey),
+                StatePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath),
+            };
+            if (options.ApiKey != null) SecretMasker.Register(options.ApiKey);
+
+            // One emulator per session: a new start replaces the old one.
+            if (ModuleSession.Emulator is EmulatorSession previous)
+            {
+                WriteVerbose($"Stopping the emulator at {previous.BaseUri} first.");
+                StopFineTuningEmulatorCommand.StopCurrent();
+            }
+
+            FineTuningEmulator? emulator = null;
+            try
+            {
+                emulator = new FineTuningEmulator(options);
+                Uri baseUri;
+                int? port = null;
+                var connectionOptions = new ConnectionOptions
+                {
+                    Kind = ServiceKind.Emulator,
+                    ApiKey = ApiKey,
+                    Source = "Start-FineTuningEmulator",
+                };
+                if (bound.ContainsKey(nameof(Port)))
+                {
+                    baseUri = emulator.StartListener(Port);
+                    port = baseUri.Port;
+                }
+                else
+                {
+                    baseUri = emulator.InProcessBaseUri;
+                    connectionOptions.Transport = emulator.CreateHandler();
+                }
+                connectionOptions.BaseUri = baseUri;
+                var connection = FineTuningConnection.Create(connectionOptions);
+                var session = new EmulatorSession(emulator, connection, baseUri, port);
+                ModuleSession.Emulator = session;
+                if (!NoConnect) ModuleSession.Connection = connection;
+                WriteVerbose($"Emulator listening at {baseUri} (time scale {TimeScale}).");
+                WriteObject(session);
+            }
+            catch (Exception ex)
+            {
+                emulator?.Dispose();
+                var record = ErrorMapping.ToErrorRecord(ex, Port, "Emulator");
+                ThrowTerminatingError(new ErrorRecord(record.Exception, "EmulatorStartFailed",
+                    ex is NotSupportedException ? ErrorCategory.NotImplemented : ErrorCategory.ResourceUnavailable, Port)
+                { ErrorDetails = record.ErrorDetails });
+            }
+        }
+
+        private static string Plain(SecureString value)
+        {
+            var ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
+            try
+            {
+                return Marshal.PtrToStringUni(ptr) ?? string.Empty;
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+    }
+
+    /// <summary>Stop-FineTuningEmulator: stops the emulator and drops the connection to it.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "FineTuningEmulator")]
+    public sealed class StopFineTuningEmulatorCommand : PSCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            if (ModuleSession.Emulator is null)
+            {
+                WriteVerbose("No emulator is running.");
+                return;
+            }
+            StopCurrent();
+        }
+
+        internal static void StopCurrent()
+        {
+            if (!(ModuleSession.Emulator is EmulatorSession session)) return;
+            ModuleSession.Emulator = null;
+            if (ReferenceEquals(ModuleSession.Connection, session.Connection)) ModuleSession.Connection = null;
+            session.Dispose();
+        }
+    }
+}
