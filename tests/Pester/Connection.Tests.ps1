@@ -23,7 +23,7 @@ Describe 'Connect-FineTuningService and Get-FineTuningConnection' {
         $c.BaseUri | Should -Be 'https://api.openai.com/v1'
         $c.Organization | Should -Be 'org-1'
         $c.MaskedKey | Should -Be '****WXYZ'
-        $shown = Get-FineTuningConnection | Out-String
+        $shown = Get-FineTuningConnection | Format-Table | Out-String -Width 120
         $shown | Should -Match 'WXYZ'
         $shown | Should -Not -Match 'Zq9Zq9'
     }
@@ -35,7 +35,7 @@ Describe 'Connect-FineTuningService and Get-FineTuningConnection' {
         $classic.ApiVersion | Should -Be '2025-04-01-preview'
         $v1 = Connect-FineTuningService -Azure -Endpoint https://res.openai.azure.com -AccessToken $secureKey -PassThru
         $v1.BaseUri.AbsoluteUri | Should -Be 'https://res.openai.azure.com/openai/v1'
-        $v1.Authentication | Should -Be 'BearerToken'
+        $v1.Authentication | Should -Be 'AccessToken'
     }
 
     It 'is not output without -PassThru' {

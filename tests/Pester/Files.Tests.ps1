@@ -14,9 +14,10 @@ Describe 'Add-FineTuningFile and Get-FineTuningFile' {
     }
 
     It 'uploads files piped from Get-ChildItem' {
-        New-TestDataset -Count 10 -Name a.jsonl | Out-Null
-        New-TestDataset -Count 10 -Name b.jsonl | Out-Null
-        $files = Get-ChildItem $TestDrive -Filter *.jsonl | Add-FineTuningFile
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'piped') -Force
+        Move-Item (New-TestDataset -Count 10 -Name a.jsonl) $folder
+        Move-Item (New-TestDataset -Count 10 -Name b.jsonl) $folder
+        $files = Get-ChildItem $folder -Filter *.jsonl | Add-FineTuningFile
         $files.Count | Should -Be 2
         $emu.Emulator.FileCount | Should -Be 2
     }

@@ -20,7 +20,7 @@ Describe 'Jobs end to end on the emulator' {
 
         $done = Step-Emulator $emu $job.Id -Status succeeded, failed
         $done.Status | Should -Be 'succeeded'
-        $done.FineTunedModel | Should -Be "ft:gpt-4o-mini-2024-07-18:org-emulator:numbers:$($job.Id)"
+        $done.FineTunedModel | Should -MatchExactly '^ft:gpt-4o-mini-2024-07-18:org-emulator:numbers:[A-Za-z0-9]{8}$'
         $done.TrainedTokens | Should -BeGreaterThan 0
         $done.FinishedAt | Should -Not -BeNullOrEmpty
     }
@@ -252,8 +252,12 @@ Describe 'Events, checkpoints and waiting' {
     It 'lists the checkpoints of the last epochs' {
         $checkpoints = $job | Get-FineTuningCheckpoint
         $checkpoints.Count | Should -Be 3
-        $checkpoints | ForEach-Object { $_.FineTunedModelCheckpoint | Should -Match ':ckpt-step-\d+$' }
-        $checkpoints[0].StepNumber | Should -Be 16
+        $checkpoints.StepNumber | Should -Be @(16, 12, 8)
+        # The last epoch's checkpoint is the fine-tuned model itself; the earlier ones are named by step.
+        $checkpoints[0].FineTunedModelCheckpoint | Should -Be $done.FineTunedModel
+        $checkpoints[1].FineTunedModelCheckpoint | Should -Match ':ckpt-step-12$'
+        $checkpoints[2].FineTunedModelCheckpoint | Should -Match ':ckpt-step-8$'
+        $checkpoints[0].Metrics.TrainLoss | Should -BeGreaterThan 0
     }
 
     It 'waits for a finished job and writes it' {
