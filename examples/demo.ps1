@@ -36,7 +36,7 @@ Show-Step 'The checkpoints it kept'
 Get-FineTuningCheckpoint $job.Id | Format-Table
 
 Show-Step 'Jobs of the team, found by metadata'
-Get-FineTuningJob -Metadata @{ team = 'docs' } | Format-Table
+Get-FineTuningJob -Metadata @{ team = 'docs' } | Format-Table Id, Status, FineTunedModel -AutoSize
 
 Stop-FineTuningEmulator
 Write-Host "`nDone: $($job.FineTunedModel)" -ForegroundColor Green

@@ -188,6 +188,13 @@ namespace FineTuning.Emulator
                 var response = context.Response;
                 if (res.DropConnection)
                 {
+                    // Promise a body, send a fragment, then cut the connection: the client sees the
+                    // connection end mid-response, as with a crashed proxy.
+                    response.StatusCode = 200;
+                    response.ContentLength64 = 4096;
+                    var fragment = Encoding.ASCII.GetBytes("{\"object\":");
+                    await response.OutputStream.WriteAsync(fragment, 0, fragment.Length).ConfigureAwait(false);
+                    await response.OutputStream.FlushAsync().ConfigureAwait(false);
                     response.Abort();
                     return;
                 }

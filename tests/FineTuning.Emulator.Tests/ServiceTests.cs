@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using FineTuning.Client;
+using Xunit;
+
+namespace FineTuning.Emulator.Tests;
+
+public class ValidationFailureTests
+{
+    [Fact]
+    public async Task Fewer_than_ten_examples_fail_with_invalid_n_examples()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(7));
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id)).Id, "failed", "succeeded");
+        Assert.Equal("failed", job.Status);
+        Assert.Equal("invalid_n_examples", job.Error!.Code);
+        Assert.Equal("Training file has 7 example(s), but must have at least 10 examples", job.Error.Message);
+        Assert.Equal("training_file", job.Error.Param);
+    }
+
+    [Fact]
+    public async Task A_line_that_is_not_json_fails_the_job_naming_the_line()
+    {
+        using var h = new Harness();
+        var lines = Harness.ChatLines(12).ToList();
+        lines[4] = "{\"messages\": [oops";
+        var file = await h.UploadAsync(lines);
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id)).Id, "failed", "succeeded");
+        Assert.Equal("invalid_training_file", job.Error!.Code);
+        Assert.Contains("Line 5", job.Error.Message);
+    }
+
+    [Fact]
+    public async Task A_message_without_role_fails_as_the_service_words_it()
+    {
+        using var h = new Harness();
+        var lines = Harness.ChatLines(12).ToList();
+        lines[2] = "{\"messages\":[{\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"yo\"}]}";
+        var file = await h.UploadAsync(lines);
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id)).Id, "failed", "succeeded");
+        Assert.Contains("Example 3", job.Error!.Message);
+        Assert.Contains("Discriminator 'role' is missing", job.Error.Message);
+    }
+
+    [Fact]
+    public async Task Chat_data_for_a_dpo_job_fails_for_the_wrong_format()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(12));
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, method: TuningMethod.Dpo)).Id, "failed", "succeeded");
+        Assert.Equal("invalid_training_file", job.Error!.Code);
+        Assert.Contains("fine-tune-chat format", job.Error.Message);
+        Assert.Contains("method=dpo", job.Error.Message);
+    }
+
+    [Fact]
+    public async Task Preference_data_trains_a_dpo_job()
+    {
+        using var h = new Harness();
+        var lines = Enumerable.Range(1, 10).Select(i => JsonSerializer.Serialize(new
+        {
+            input = new { messages = new[] { new { role = "user", content = $"Greet person {i}." } } },
+            preferred_output = new[] { new { role = "assistant", content = $"Hello, person {i}! Nice to meet you." } },
+            non_preferred_output = new[] { new { role = "assistant", content = "Go away." } },
+        }));
+        var file = await h.UploadAsync(lines);
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, method: TuningMethod.Dpo, beta: 0.5, epochs: 3, batch: 5)).Id, "failed", "succeeded");
+        Assert.Equal("succeeded", job.Status);
+        var losses = (await h.AllEventsAsync(job.Id)).Where(e => e.Type == "metrics").OrderBy(e => e.Metrics!.Step).Select(e => e.Metrics!.TrainLoss!.Value).ToList();
+        Assert.Equal(Math.Log(2), losses[0], 6); // before any update the policy equals the reference: -log(sigmoid(0))
+        Assert.True(losses[^1] < losses[0]);
+    }
+}
+
+public class RequestTests
+{
+    [Fact]
+    public async Task Unknown_ids_are_404_in_the_service_envelope()
+    {
+        using var h = new Harness();
+        var job = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetJobAsync("ftjob-nope"));
+        Assert.Equal(404, job.StatusCode);
+        Assert.Equal("invalid_request_error", job.ErrorType);
+        var file = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetFileAsync("file-nope"));
+        Assert.Equal("No such File object: file-nope", file.Message.Contains("No such File object: file-nope") ? "No such File object: file-nope" : file.Message);
+        Assert.Equal("id", file.Param);
+    }
+
+    [Theory]
+    [InlineData("{\"training_file\":\"f\"}", "model")]
+    [InlineData("{\"model\":\"gpt-4o-mini\"}", "training_file")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"training_file\":\"FILE\",\"suffix\":\"\"}", "suffix")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"training_file\":\"FILE\",\"method\":{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"n_epochs\":51}}}}", "method.supervised.hyperparameters.n_epochs")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"training_file\":\"FILE\",\"method\":{\"type\":\"dpo\",\"dpo\":{\"hyperparameters\":{\"beta\":3}}}}", "method.dpo.hyperparameters.beta")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"training_file\":\"FILE\",\"method\":{\"type\":\"reinforcement\",\"reinforcement\":{}}}", "method.reinforcement.grader")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"training_file\":\"FILE\",\"colour\":1}", "colour")]
+    [InlineData("{\"model\":\"no-such-model\",\"training_file\":\"FILE\"}", "model")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"training_file\":\"file-missing\"}", "id")]
+    public async Task Bad_create_bodies_are_4xx_naming_the_field(string body, string param)
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        var response = await http.PostAsync("http://localhost/v1/fine_tuning/jobs",
+            new StringContent(body.Replace("FILE", file.Id), Encoding.UTF8, "application/json"));
+        Assert.True((int)response.StatusCode is 400 or 404, $"status {(int)response.StatusCode}");
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.Equal(0, h.Emulator.JobCount);
+    }
+
+    [Fact]
+    public async Task Lists_page_newest_first_and_filter_by_metadata()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await h.CreateAsync(file.Id, metadata: new Dictionary<string, string> { ["n"] = (i % 2).ToString() })).Id);
+        var page1 = await h.Client.ListJobsAsync(null, 2);
+        Assert.Equal(new[] { ids[4], ids[3] }, page1.Data.Select(j => j.Id));
+        Assert.True(page1.HasMore);
+        var page3 = await h.Client.ListJobsAsync(ids[1], 2);
+        Assert.Equal(new[] { ids[0] }, page3.Data.Select(j => j.Id));
+        Assert.False(page3.HasMore);
+        var odd = await h.Client.ListJobsAsync(null, 20, new Dictionary<string, string> { ["n"] = "1" });
+        Assert.Equal(new[] { ids[3], ids[1] }, odd.Data.Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task Multipart_uploads_are_accepted_with_quoted_or_bare_parameters()
+    {
+        using var h = new Harness();
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        foreach (var quoted in new[] { true, false })
+        {
+            var boundary = "b0undary";
+            var q = quoted ? "\"" : string.Empty;
+            var body = $"--{boundary}\r\nContent-Disposition: form-data; name={q}purpose{q}\r\n\r\nfine-tune\r\n" +
+                       $"--{boundary}\r\nContent-Disposition: form-data; name={q}file{q}; filename={q}d.jsonl{q}\r\nContent-Type: application/octet-stream\r\n\r\n" +
+                       string.Join("\n", Harness.ChatLines(10)) + $"\r\n--{boundary}--\r\n";
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+            var response = await http.PostAsync("http://localhost/v1/files", content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("d.jsonl", doc.RootElement.GetProperty("filename").GetString());
+        }
+        Assert.Equal(2, h.Emulator.FileCount);
+    }
+
+    [Fact]
+    public async Task An_api_key_is_required_when_configured()
+    {
+        using var wrong = new Harness(new EmulatorOptions { ManualClock = true, ApiKey = "sk-emu-right" }, clientKey: "sk-emu-wrong");
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => wrong.Client.ListJobsAsync(null, 1));
+        Assert.Equal(401, ex.StatusCode);
+        Assert.Equal("invalid_api_key", ex.ErrorCode);
+        Assert.DoesNotContain("sk-emu-wrong", ex.Message);
+
+        using var right = new Harness(new EmulatorOptions { ManualClock = true, ApiKey = "sk-emu-right" }, clientKey: "sk-emu-right");
+        Assert.Empty((await right.Client.ListJobsAsync(null, 1)).Data);
+    }
+
+    [Fact]
+    public async Task Injected_faults_answer_the_next_matching_requests_then_stop()
+    {
+        using var h = new Harness(maxRetries: 0);
+        h.Emulator.Faults.Add(new FaultRule { Method = "GET", PathPattern = "/fine_tuning/jobs", StatusCode = 429, Count = 2, RetryAfter = TimeSpan.FromSeconds(3) });
+        for (var i = 0; i < 2; i++)
+        {
+            var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.ListJobsAsync(null, 1));
+            Assert.Equal(429, ex.StatusCode);
+            Assert.Equal("rate_limit_exceeded", ex.ErrorCode);
+        }
+        Assert.Empty((await h.Client.ListJobsAsync(null, 1)).Data);
+        Assert.Equal(0, h.Emulator.Faults.Pending);
+    }
+
+    [Fact]
+    public async Task The_client_retries_through_an_injected_429_honouring_retry_after()
+    {
+        using var h = new Harness(maxRetries: 2);
+        var waits = new List<TimeSpan>();
+        h.Client.Delay = (d, _) => { waits.Add(d); return Task.CompletedTask; };
+        h.Emulator.Faults.Add(new FaultRule { StatusCode = 429, Count = 1, RetryAfter = TimeSpan.FromSeconds(2) });
+        Assert.Empty((await h.Client.ListJobsAsync(null, 1)).Data);
+        Assert.Equal(new[] { TimeSpan.FromSeconds(2) }, waits);
+    }
+
+    [Fact]
+    public async Task A_job_fails_at_the_planned_step_with_the_planned_code()
+    {
+        using var h = new Harness();
+        h.Emulator.Faults.FailJobAtStep(null, 3, "server_error", "Injected failure at step 3.");
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 2, batch: 2)).Id, "failed", "succeeded");
+        Assert.Equal("failed", job.Status);
+        Assert.Equal("server_error", job.Error!.Code);
+        var metrics = (await h.AllEventsAsync(job.Id)).Count(e => e.Type == "metrics");
+        Assert.Equal(2, metrics);
+    }
+
+    [Fact]
+    public async Task The_listener_serves_the_same_api_over_loopback_http()
+    {
+        using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true });
+        var baseUri = emulator.StartListener();
+        Assert.Equal("127.0.0.1", baseUri.Host);
+        using var http = new HttpClient();
+        var response = await http.GetAsync(baseUri + "/fine_tuning/jobs");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("list", doc.RootElement.GetProperty("object").GetString());
+        Assert.False(doc.RootElement.GetProperty("has_more").GetBoolean());
+
+        emulator.Faults.Add(new FaultRule { DropConnection = true });
+        var ex = await Record.ExceptionAsync(async () => { var r = await http.GetAsync(baseUri + "/fine_tuning/jobs"); throw new Exception("got " + (int)r.StatusCode + " " + await r.Content.ReadAsStringAsync()); });
+        Assert.True(ex is HttpRequestException, ex?.Message);
+        emulator.StopListener();
+        Assert.Null(emulator.ListenerBaseUri);
+    }
+
+    [Fact]
+    public async Task The_azure_dialect_answers_create_with_201_and_a_location()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        var body = new StringContent($"{{\"model\":\"gpt-4o-mini\",\"training_file\":\"{file.Id}\"}}", Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("http://localhost/openai/fine_tuning/jobs?api-version=2025-04-01-preview", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.StartsWith("/openai/fine_tuning/jobs/ftjob-", response.Headers.Location!.OriginalString);
+        var missingVersion = await http.GetAsync("http://localhost/openai/fine_tuning/jobs");
+        Assert.Equal(HttpStatusCode.NotFound, missingVersion.StatusCode);
+        var v1 = await http.GetAsync("http://localhost/openai/v1/fine_tuning/jobs");
+        Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
+    }
+}
