@@ -17,6 +17,8 @@
         'Get-FineTuningConnection'
         'Add-FineTuningFile'
         'Get-FineTuningFile'
+        'Save-FineTuningFile'
+        'Remove-FineTuningFile'
         'New-FineTuningJob'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'
@@ -25,6 +27,7 @@
         'Wait-FineTuningJob'
         'Get-FineTuningEvent'
         'Get-FineTuningCheckpoint'
+        'Get-FineTuningMetric'
         'Start-FineTuningEmulator'
         'Stop-FineTuningEmulator'
     )

@@ -83,7 +83,7 @@ function Invoke-Xunit {
     $results = Join-Path $root 'out/test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     Write-Host 'Running xunit suites' -ForegroundColor Cyan
-    & dotnet test (Join-Path $root 'FineTuning.slnx') -c $Configuration -nologo --logger 'trx' --results-directory $results
+    & dotnet test (Join-Path $root 'FineTuning.slnx') -c $Configuration -nologo --logger 'trx' --results-directory $results | Out-Host
     $exit = $LASTEXITCODE
     $passed = 0; $failed = 0; $total = 0
     foreach ($trx in Get-ChildItem $results -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {

@@ -1,0 +1,167 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security.Cryptography;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Remove-FineTuningFile: deletes files from the service.</summary>
+    [Cmdlet(VerbsCommon.Remove, "FineTuningFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(DeletionResult))]
+    public sealed class RemoveFineTuningFileCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FileId", "file_id")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        [Parameter] public SwitchParameter PassThru { get; set; }
+
+        protected override string Noun => "File";
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            foreach (var id in Id)
+            {
+                if (!ShouldProcess(id, "Delete file")) continue;
+                if (TryRun(ct => client.DeleteFileAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
+            }
+        }
+    }
+
+    /// <summary>Save-FineTuningFile: streams a file's content to disk, decoding base64 result files.</summary>
+    [Cmdlet(VerbsData.Save, "FineTuningFile", SupportsShouldProcess = true)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class SaveFineTuningFileCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FileId", "file_id")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; } = string.Empty;
+
+        /// <summary>Where to write; a folder keeps the file's own name. Default: the file's name in the current folder.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string? OutFile { get; set; }
+
+        /// <summary>Write the bytes exactly as served, without decoding base64 result files.</summary>
+        [Parameter] public SwitchParameter Raw { get; set; }
+
+        /// <summary>Overwrite an existing file.</summary>
+        [Parameter] public SwitchParameter Force { get; set; }
+
+        protected override string Noun => "File";
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            var id = Id;
+            if (!TryRun(ct => client.GetFileAsync(id, ct), id, out var info)) return;
+            var name = string.IsNullOrEmpty(info.Filename) ? id : Path.GetFileName(info.Filename);
+            var target = OutFile is null ? Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, name)
+                : GetUnresolvedProviderPathFromPSPath(OutFile);
+            if (Directory.Exists(target)) target = Path.Combine(target, name);
+            if (File.Exists(target) && !Force)
+            {
+                WriteError(new ErrorRecord(new IOException($"'{target}' already exists; use -Force to overwrite it."),
+                    "FileExists", ErrorCategory.ResourceExists, target));
+                return;
+            }
+            if (!ShouldProcess($"{id} ({info.Filename}) to {target}", "Save file")) return;
+
+            var partial = target + ".partial";
+            try
+            {
+                using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                {
+                    if (!TryRun(ct => client.DownloadFileContentAsync(id, stream, ct), id, out _)) return;
+                }
+                var decode = !Raw && string.Equals(info.Purpose, "fine-tune-results", StringComparison.Ordinal) && IsBase64File(partial);
+                if (decode)
+                {
+                    var decoded = target + ".decoded";
+                    using (var input = File.OpenRead(partial))
+                    using (var transform = new FromBase64Transform(FromBase64TransformMode.IgnoreWhiteSpaces))
+                    using (var reader = new CryptoStream(input, transform, CryptoStreamMode.Read))
+                    using (var output = File.Create(decoded))
+                    {
+                        reader.CopyTo(output);
+                    }
+                    File.Delete(partial);
+                    partial = decoded;
+                    WriteVerbose($"{id} came base64-encoded; wrote the decoded content.");
+                }
+                if (File.Exists(target)) File.Delete(target);
+                File.Move(partial, target);
+                WriteObject(new FileInfo(target));
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WriteError(ErrorMapping.ToErrorRecord(ex, id, Noun));
+            }
+            finally
+            {
+                if (File.Exists(partial)) File.Delete(partial);
+            }
+        }
+
+        private static bool IsBase64File(string path)
+        {
+            var buffer = new byte[64 * 1024];
+            using var stream = File.OpenRead(path);
+            var read = stream.Read(buffer, 0, buffer.Length);
+            return ResultFile.LooksBase64(buffer, read);
+        }
+    }
+
+    /// <summary>Get-FineTuningMetric: the training metrics of a job, one row per step.</summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuningMetric")]
+    [OutputType(typeof(MetricRow))]
+    public sealed class GetFineTuningMetricCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("JobId", "fine_tuning_job_id")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        protected override string Noun => "Job";
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            foreach (var id in Id)
+            {
+                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) continue;
+                var resultId = job.ResultFiles?.FirstOrDefault();
+                if (resultId != null)
+                {
+                    if (!TryRun(async ct =>
+                        {
+                            using var buffer = new MemoryStream();
+                            await client.DownloadFileContentAsync(resultId, buffer, ct).ConfigureAwait(false);
+                            return ResultFile.Parse(ResultFile.Decode(buffer.ToArray()), id);
+                        }, id, out var rows)) continue;
+                    foreach (var row in rows) WriteObject(row);
+                    continue;
+                }
+
+                // No result file yet (the job is still running, or failed): the metrics events say the same so far.
+                WriteVerbose($"Job {id} ({job.Status}) has no result file yet; reading its metrics events.");
+                var pager = new Pager<FineTuningEvent>((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
+                if (!TryRun(ct => pager.ToListAsync(ct), id, out var events)) continue;
+                foreach (var row in events.Select(e => e.Metrics).Where(m => m?.Step != null)
+                             .Select(m => MetricRow.FromEvent(m!, id)).OrderBy(r => r.Step))
+                {
+                    WriteObject(row);
+                }
+            }
+        }
+    }
+}
