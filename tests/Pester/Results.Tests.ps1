@@ -1,0 +1,93 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
+Describe 'Results: Get-FineTuningMetric, Save-FineTuningFile, Remove-FineTuningFile' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $script:train = Add-FineTuningFile (New-TestDataset -Count 12)
+        $script:valid = Add-FineTuningFile (New-TestDataset -Count 4 -Name valid.jsonl)
+        $job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -ValidationFile $valid -Epochs 3 -BatchSize 4
+        $script:done = Step-Emulator $emu $job.Id -Status succeeded
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'reads one typed row per step from the result file, matching the metrics events' {
+        $rows = $done | Get-FineTuningMetric
+        $rows.Count | Should -Be 9
+        $rows | Should -BeOfType ([FineTuning.Client.MetricRow])
+        $rows.Step | Should -Be (1..9)
+        $events = Get-FineTuningEvent $done.Id | Where-Object Type -eq 'metrics' | Sort-Object Step
+        for ($i = 0; $i -lt 9; $i++) {
+            [math]::Round($rows[$i].TrainLoss, 4) | Should -Be ([math]::Round($events[$i].TrainLoss, 4))
+        }
+        $rows[0].ValidLoss | Should -Not -BeNullOrEmpty
+        ($rows | Measure-Object TrainLoss -Average).Average | Should -BeGreaterThan 0
+        $csv = Join-Path $TestDrive 'metrics.csv'
+        $rows | Export-Csv $csv -NoTypeInformation
+        (Import-Csv $csv).Count | Should -Be 9
+    }
+
+    It 'chains from upload to metrics in one pipeline' {
+        Stop-FineTuningEmulator
+        $script:emu = Start-FineTuningEmulator -TimeScale 20000 -Seed 2
+        $rows = Add-FineTuningFile (New-TestDataset -Count 10) |
+            New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 2 -BatchSize 5 -Wait |
+            Get-FineTuningMetric
+        $rows.Count | Should -Be 4
+    }
+
+    It 'falls back to metrics events while a job has no result file' {
+        Stop-FineTuningEmulator
+        $script:emu = Start-TestEmulator
+        $f = Add-FineTuningFile (New-TestDataset -Count 12)
+        $j = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $f.Id -Epochs 3 -BatchSize 4
+        Step-Emulator $emu $j.Id -Status running | Out-Null
+        while (-not (Get-FineTuningEvent $j.Id | Where-Object Type -eq 'metrics')) { $emu.Emulator.Clock.Advance([TimeSpan]::FromSeconds(5)) }
+        $rows = Get-FineTuningMetric $j.Id
+        $rows.Count | Should -BeGreaterThan 0
+        $rows[0].Step | Should -Be 1
+    }
+
+    It 'saves a result file decoded from base64, and a training file byte for byte' {
+        Stop-FineTuningEmulator
+        $script:emu = Start-TestEmulator
+        $path = New-TestDataset -Count 10
+        $f = Add-FineTuningFile $path
+        $j = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $f.Id -Epochs 1 -BatchSize 5
+        $j = Step-Emulator $emu $j.Id -Status succeeded
+        $saved = Save-FineTuningFile $j.ResultFiles[0] -OutFile (Join-Path $TestDrive 'results.csv')
+        $saved | Should -BeOfType ([System.IO.FileInfo])
+        (Get-Content $saved.FullName -TotalCount 1) | Should -Be 'step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy'
+        (Import-Csv $saved.FullName).Count | Should -Be 2
+
+        $raw = Save-FineTuningFile $j.ResultFiles[0] -OutFile (Join-Path $TestDrive 'results.b64') -Raw
+        (Get-Content $raw.FullName -Raw) | Should -Not -Match '^step'
+
+        $copy = $f | Save-FineTuningFile -OutFile (Join-Path $TestDrive 'copy.jsonl')
+        (Get-FileHash $copy.FullName).Hash | Should -Be (Get-FileHash $path).Hash
+    }
+
+    It 'refuses to overwrite without -Force and writes nothing with -WhatIf' {
+        $target = Join-Path $TestDrive 'exists.jsonl'
+        Set-Content $target 'keep me'
+        Save-FineTuningFile $train.Id -OutFile $target -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FileExists,*'
+        Get-Content $target | Should -Be 'keep me'
+        $whatIf = Join-Path $TestDrive 'never.jsonl'
+        Save-FineTuningFile $train.Id -OutFile $whatIf -WhatIf
+        Test-Path $whatIf | Should -BeFalse
+    }
+
+    It 'removes files, with confirmation bypassed, and reports unknown ids' {
+        Stop-FineTuningEmulator
+        $script:emu = Start-TestEmulator
+        $a = Add-FineTuningFile (New-TestDataset -Count 10)
+        $b = Add-FineTuningFile (New-TestDataset -Count 10)
+        Remove-FineTuningFile $a.Id -WhatIf
+        $emu.Emulator.FileCount | Should -Be 2
+        $result = $a, $b | Remove-FineTuningFile -Confirm:$false -PassThru
+        $result.Deleted | Should -Be @($true, $true)
+        $emu.Emulator.FileCount | Should -Be 0
+        Remove-FineTuningFile file-gone -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
