@@ -30,6 +30,9 @@
         'Get-FineTuningMetric'
         'Start-FineTuningEmulator'
         'Stop-FineTuningEmulator'
+        'Add-FineTuningEmulatorFault'
+        'Clear-FineTuningEmulatorFault'
+        'Step-FineTuningEmulatorClock'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

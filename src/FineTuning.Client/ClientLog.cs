@@ -11,6 +11,13 @@ namespace FineTuning.Client
         void Warning(string message);
     }
 
+    /// <summary>Optionally implemented by a log that can say which messages it will keep, so callers skip building the rest.</summary>
+    public interface IClientLogFilter
+    {
+        bool VerboseEnabled { get; }
+        bool DebugEnabled { get; }
+    }
+
     /// <summary>
     /// The log of the current logical call. A cmdlet sets it before it starts a call; it flows through
     /// every await of that call, so concurrent callers never see each other's messages.
@@ -28,6 +35,7 @@ namespace FineTuning.Client
         internal static void Verbose(string message) => CurrentLog.Value?.Verbose(SecretMasker.Mask(message));
         internal static void Debug(string message) => CurrentLog.Value?.Debug(SecretMasker.Mask(message));
         internal static void Warning(string message) => CurrentLog.Value?.Warning(SecretMasker.Mask(message));
-        internal static bool DebugEnabled => CurrentLog.Value != null;
+        internal static bool DebugEnabled => CurrentLog.Value is IClientLog log && (!(log is IClientLogFilter f) || f.DebugEnabled);
+        internal static bool VerboseEnabled => CurrentLog.Value is IClientLog log && (!(log is IClientLogFilter f) || f.VerboseEnabled);
     }
 }

@@ -105,7 +105,7 @@ namespace FineTuning.Client
             if (!_connection.InProcess && _connection.AuthorizationHeader() != null && !_connection.AllowInsecureHttp && !FineTuningConnection.IsSafeToSendSecret(uri))
                 throw new FineTuningConnectionException($"Refusing to send an API key over plain http to '{uri.Host}'.");
 
-            var display = $"{method.Method} {uri.GetLeftPart(UriPartial.Path)}{(uri.Query.Length > 0 ? uri.Query : string.Empty)}";
+            var display = $"{method.Method} {uri.AbsoluteUri}";
             if (debugBody != null && ClientLog.DebugEnabled) ClientLog.Debug($"Request body: {debugBody}");
 
             var attempt = 0;
@@ -168,7 +168,7 @@ namespace FineTuning.Client
 
                 var status = (int)response.StatusCode;
                 var requestId = RequestId(response);
-                ClientLog.Verbose($"{display} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms{(requestId is null ? string.Empty : " (request " + requestId + ")")}{(attempt > 1 ? $", attempt {attempt}" : string.Empty)}.");
+                if (ClientLog.VerboseEnabled) ClientLog.Verbose($"{display} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms{(requestId is null ? string.Empty : " (request " + requestId + ")")}{(attempt > 1 ? $", attempt {attempt}" : string.Empty)}.");
                 if (status >= 200 && status < 300) return response;
 
                 // An error: read it, decide whether to retry.

@@ -16,7 +16,7 @@ namespace FineTuning.Commands
     public abstract class FineTuningCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private BlockingCollection<Action>? _messages;
+        private MessagePump? _pump;
 
         /// <summary>The connection to use instead of the session's.</summary>
         [Parameter]
@@ -76,28 +76,33 @@ namespace FineTuning.Commands
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
-            var messages = new BlockingCollection<Action>();
-            var log = new RelayLog(messages, this);
-            _messages = messages;
+            var pump = new MessagePump();
+            var log = new RelayLog(pump, this, VerboseWanted, DebugWanted);
+            _pump = pump;
             try
             {
-                var task = Task.Run(async () =>
+                // The call starts on this thread with the log in its execution context; its continuations run
+                // on the thread pool (a pipeline thread has no synchronization context) and carry the log along.
+                Task<T> task;
+                var previous = ClientLog.Current;
+                ClientLog.Current = log;
+                try
                 {
-                    ClientLog.Current = log;
-                    try
-                    {
-                        return await work(_stop.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        ClientLog.Current = null;
-                    }
-                });
-                task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
-                foreach (var message in messages.GetConsumingEnumerable())
-                {
-                    message();
+                    task = work(_stop.Token);
                 }
+                finally
+                {
+                    ClientLog.Current = previous;
+                }
+                if (!task.IsCompleted)
+                {
+                    task.ContinueWith(_ => pump.Signal(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    while (!task.IsCompleted)
+                    {
+                        pump.WaitAndDrain();
+                    }
+                }
+                pump.Drain();
                 try
                 {
                     return task.GetAwaiter().GetResult();
@@ -109,8 +114,23 @@ namespace FineTuning.Commands
             }
             finally
             {
-                _messages = null;
+                _pump = null;
             }
+        }
+
+        private bool? _verboseWanted;
+        private bool? _debugWanted;
+
+        private bool VerboseWanted => _verboseWanted ??= Wanted("Verbose", "VerbosePreference");
+        private bool DebugWanted => _debugWanted ??= Wanted("Debug", "DebugPreference");
+
+        /// <summary>Whether a stream's messages would be shown or recorded, so the client skips building the rest.</summary>
+        private bool Wanted(string parameter, string preference)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out var bound) && bound is SwitchParameter flag) return flag.IsPresent;
+            var value = GetVariableValue(preference);
+            if (value is PSObject ps) value = ps.BaseObject;
+            return !(value is ActionPreference ap) || (ap != ActionPreference.SilentlyContinue && ap != ActionPreference.Ignore);
         }
 
         /// <summary>Runs a call; on failure writes a non-terminating error for <paramref name="target"/> and returns false.</summary>
@@ -154,16 +174,7 @@ namespace FineTuning.Commands
         /// <summary>Queues an action for the pipeline thread; safe to call from the asynchronous work.</summary>
         protected void Post(Action action)
         {
-            var messages = _messages;
-            if (messages is null) return;
-            try
-            {
-                if (!messages.IsAddingCompleted) messages.Add(action);
-            }
-            catch (InvalidOperationException)
-            {
-                // The call finished while the message was on its way; it has nowhere to go.
-            }
+            _pump?.Post(action);
         }
 
         /// <summary>Writes every item of a paged list as its pages arrive.</summary>
@@ -200,31 +211,54 @@ namespace FineTuning.Commands
             base.EndProcessing();
         }
 
-        private sealed class RelayLog : IClientLog
+        /// <summary>Actions waiting for the pipeline thread, and a signal that wakes it for them or for the call's end.</summary>
+        private sealed class MessagePump
         {
-            private readonly BlockingCollection<Action> _queue;
+            private readonly ConcurrentQueue<Action> _queue = new ConcurrentQueue<Action>();
+            private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false, 200);
+
+            public void Post(Action action)
+            {
+                _queue.Enqueue(action);
+                _signal.Set();
+            }
+
+            public void Signal() => _signal.Set();
+
+            public void WaitAndDrain()
+            {
+                _signal.Wait();
+                _signal.Reset();
+                Drain();
+            }
+
+            public void Drain()
+            {
+                while (_queue.TryDequeue(out var action)) action();
+            }
+        }
+
+        private sealed class RelayLog : IClientLog, IClientLogFilter
+        {
+            private readonly MessagePump _queue;
             private readonly Cmdlet _cmdlet;
 
-            public RelayLog(BlockingCollection<Action> queue, Cmdlet cmdlet)
+            public RelayLog(MessagePump queue, Cmdlet cmdlet, bool verbose, bool debug)
             {
                 _queue = queue;
                 _cmdlet = cmdlet;
+                VerboseEnabled = verbose;
+                DebugEnabled = debug;
             }
+
+            public bool VerboseEnabled { get; }
+            public bool DebugEnabled { get; }
 
             public void Verbose(string message) => Add(() => _cmdlet.WriteVerbose(message));
             public void Debug(string message) => Add(() => _cmdlet.WriteDebug(message));
             public void Warning(string message) => Add(() => _cmdlet.WriteWarning(message));
 
-            private void Add(Action action)
-            {
-                try
-                {
-                    if (!_queue.IsAddingCompleted) _queue.Add(action);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            }
+            private void Add(Action action) => _queue.Post(action);
         }
     }
 
