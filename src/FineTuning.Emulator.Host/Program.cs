@@ -1,0 +1,74 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using FineTuning.Emulator;
+
+namespace FineTuning.Emulator.Host
+{
+    /// <summary>Runs the emulator as a local service on 127.0.0.1 until Ctrl+C.</summary>
+    public static class Program
+    {
+        private const string Usage =
+            "finetuning-emulator [--port N] [--time-scale X] [--seed N] [--manual-clock] [--org ID]\n" +
+            "  --port N        TCP port on 127.0.0.1 (default 5080; 0 picks a free one)\n" +
+            "  --time-scale X  virtual seconds per real second (default 60)\n" +
+            "  --seed N        seed for ids and job seeds, for repeatable runs\n" +
+            "  --manual-clock  time moves only through POST /_emulator/clock/advance\n" +
+            "  --org ID        organization id shown in jobs and model names (default org-emulator)\n" +
+            "The API key the emulator requires, if any, comes from FINETUNING_EMULATOR_API_KEY.";
+
+        public static int Main(string[] args)
+        {
+            var options = new EmulatorOptions { TimeScale = 60 };
+            var port = 5080;
+            try
+            {
+                for (var i = 0; i < args.Length; i++)
+                {
+                    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                    switch (args[i])
+                    {
+                        case "--port": port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                        case "--time-scale": options.TimeScale = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                        case "--seed": options.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                        case "--manual-clock": options.ManualClock = true; break;
+                        case "--org": options.OrganizationId = Next(); break;
+                        case "-h":
+                        case "--help":
+                            Console.WriteLine(Usage);
+                            return 0;
+                        default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is OverflowException)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+            var key = Environment.GetEnvironmentVariable("FINETUNING_EMULATOR_API_KEY");
+            if (!string.IsNullOrEmpty(key)) options.ApiKey = key;
+
+            using var emulator = new FineTuningEmulator(options);
+            Uri baseUri;
+            try
+            {
+                baseUri = emulator.StartListener(port);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"Could not listen on 127.0.0.1:{port}: {ex.Message}");
+                return 1;
+            }
+            Console.WriteLine($"FineTuning emulator listening at {baseUri} (time scale {options.TimeScale.ToString(CultureInfo.InvariantCulture)}" +
+                $"{(options.ManualClock ? ", manual clock" : string.Empty)}{(options.ApiKey is null ? string.Empty : ", API key required")}). Ctrl+C stops it.");
+            using var stop = new ManualResetEventSlim();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Set();
+            stop.Wait();
+            Console.WriteLine("Stopped.");
+            return 0;
+        }
+    }
+}
