@@ -9,12 +9,13 @@ namespace FineTuning.Emulator.Host
     public static class Program
     {
         private const string Usage =
-            "finetuning-emulator [--port N] [--time-scale X] [--seed N] [--manual-clock] [--org ID]\n" +
+            "finetuning-emulator [--port N] [--time-scale X] [--seed N] [--manual-clock] [--org ID] [--state-path DIR]\n" +
             "  --port N        TCP port on 127.0.0.1 (default 5080; 0 picks a free one)\n" +
             "  --time-scale X  virtual seconds per real second (default 60)\n" +
             "  --seed N        seed for ids and job seeds, for repeatable runs\n" +
             "  --manual-clock  time moves only through POST /_emulator/clock/advance\n" +
             "  --org ID        organization id shown in jobs and model names (default org-emulator)\n" +
+            "  --state-path D  keep state in folder D across restarts (default: in memory)\n" +
             "The API key the emulator requires, if any, comes from FINETUNING_EMULATOR_API_KEY.";
 
         public static int Main(string[] args)
@@ -33,6 +34,7 @@ namespace FineTuning.Emulator.Host
                         case "--seed": options.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                         case "--manual-clock": options.ManualClock = true; break;
                         case "--org": options.OrganizationId = Next(); break;
+                        case "--state-path": options.StatePath = Next(); break;
                         case "-h":
                         case "--help":
                             Console.WriteLine(Usage);
@@ -50,7 +52,17 @@ namespace FineTuning.Emulator.Host
             var key = Environment.GetEnvironmentVariable("FINETUNING_EMULATOR_API_KEY");
             if (!string.IsNullOrEmpty(key)) options.ApiKey = key;
 
-            using var emulator = new FineTuningEmulator(options);
+            FineTuningEmulator emulatorInstance;
+            try
+            {
+                emulatorInstance = new FineTuningEmulator(options);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 1;
+            }
+            using var emulator = emulatorInstance;
             Uri baseUri;
             try
             {

@@ -44,8 +44,15 @@ namespace FineTuning.Emulator
             if (!(scale > 0) || double.IsInfinity(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "TimeScale must be a positive number.");
             _scale = scale;
             _manual = manual;
-            var start = origin ?? DateTimeOffset.UtcNow;
-            _origin = new DateTimeOffset(start.Ticks - start.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            if (origin.HasValue)
+            {
+                _origin = origin.Value.ToUniversalTime();
+            }
+            else
+            {
+                var start = DateTimeOffset.UtcNow;
+                _origin = new DateTimeOffset(start.Ticks - start.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            }
         }
 
         /// <summary>The current virtual time.</summary>

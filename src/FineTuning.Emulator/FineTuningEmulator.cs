@@ -20,12 +20,20 @@ namespace FineTuning.Emulator
         public FineTuningEmulator(EmulatorOptions? options = null)
         {
             Options = options ?? new EmulatorOptions();
-            if (!string.IsNullOrEmpty(Options.StatePath))
-                throw new NotSupportedException("This version of the emulator keeps its state in memory only; -StatePath is not supported yet.");
             if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
-            Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock);
             Faults = new FaultInjector();
             _random = Options.Seed.HasValue ? new Random(Options.Seed.Value) : new Random();
+            DateTimeOffset? savedNow = null;
+            if (!string.IsNullOrEmpty(Options.StatePath))
+            {
+                lock (_state)
+                {
+                    savedNow = LoadState(Options.StatePath!);
+                    SaveIfDirty();
+                }
+            }
+            // After a restart, virtual time goes on from where the saved state left it.
+            Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock, savedNow);
         }
 
         public EmulatorOptions Options { get; }

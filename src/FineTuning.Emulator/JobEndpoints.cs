@@ -469,16 +469,46 @@ namespace FineTuning.Emulator
             var settings = job.Method?.Supervised ?? job.Method?.Dpo ?? job.Method?.Reinforcement;
             if (settings != null) settings.Hyperparameters = resolved;
 
-            var vocabulary = FineTuning.Datasets.TokenCounter.EncodingForModel(job.Model) == FineTuning.Datasets.TokenCounter.O200kBase ? 200_000 : 100_256;
-            record.TrainingData = training;
-            record.Trainer = new Trainer(training.Examples, validation?.Examples, record.Epochs.Value, Math.Min(record.BatchSize.Value, n),
-                record.LearningRate.Value, record.Beta ?? AutoHyperparameters.Beta, record.MethodType == "dpo", (int)(job.Seed ?? 0), vocabulary);
-            record.SecondsPerStepEstimate = Timing.Step((int)(training.BilledTokens / Math.Max(1, record.Trainer.StepsPerEpoch))).TotalSeconds;
+            CreateTrainer(record, training, validation);
 
             job.Status = JobStatus.Queued;
             AddEvent(record, at, "Files validated, moving job to queued state");
             record.NextAt = at + Timing.Queue;
             EstimateFinish(record, at);
+        }
+
+        private static void CreateTrainer(JobRecord record, TrainingData training, TrainingData? validation)
+        {
+            var job = record.Job;
+            var n = training.Examples.Count;
+            var vocabulary = FineTuning.Datasets.TokenCounter.EncodingForModel(job.Model) == FineTuning.Datasets.TokenCounter.O200kBase ? 200_000 : 100_256;
+            record.TrainingData = training;
+            record.Trainer = new Trainer(training.Examples, validation?.Examples, record.Epochs!.Value, Math.Min(record.BatchSize!.Value, n),
+                record.LearningRate!.Value, record.Beta ?? AutoHyperparameters.Beta, record.MethodType == "dpo", (int)(job.Seed ?? 0), vocabulary);
+            record.SecondsPerStepEstimate = Timing.Step((int)(training.BilledTokens / Math.Max(1, record.Trainer.StepsPerEpoch))).TotalSeconds;
+        }
+
+        /// <summary>Rebuilds a validated job's trainer from its stored files (after a restart).</summary>
+        private bool BuildTrainer(JobRecord record, out string? problem)
+        {
+            var job = record.Job;
+            problem = null;
+            if (!_files.TryGetValue(job.TrainingFile!, out var trainingFile))
+            {
+                problem = $"The training file {job.TrainingFile} is gone; the job cannot continue after the restart.";
+                return false;
+            }
+            var training = TrainingData.Read(trainingFile.Content, record.MethodType, job.Model!, isValidation: false);
+            TrainingData? validation = null;
+            if (job.ValidationFile != null && _files.TryGetValue(job.ValidationFile, out var validationFile))
+                validation = TrainingData.Read(validationFile.Content, record.MethodType, job.Model!, isValidation: true);
+            if (training.Error != null || record.Epochs is null || record.BatchSize is null || record.LearningRate is null)
+            {
+                problem = training.Error ?? "The job's hyperparameters were not resolved before the restart.";
+                return false;
+            }
+            CreateTrainer(record, training, validation?.Error is null ? validation : null);
+            return true;
         }
 
         private void RunStep(JobRecord record, DateTimeOffset at)
@@ -589,6 +619,7 @@ namespace FineTuning.Emulator
 
         private void AddEvent(JobRecord record, DateTimeOffset at, string message, string type = "message", JsonObject? data = null, string level = "info")
         {
+            MarkDirty();
             JsonElement? element = null;
             if (data != null)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
@@ -50,11 +51,17 @@ namespace FineTuning.Emulator
                 }
                 var response = Route(request);
                 if (fault?.Latency is TimeSpan latency) response.Latency = latency;
+                Persist();
                 return response;
             }
             catch (ApiError e)
             {
+                Persist();
                 return Error(e.Status, e.Message, e.Param, e.Code, e.Type);
+            }
+            catch (PersistenceException e)
+            {
+                return Error(500, e.Message, null, null, "server_error");
             }
             catch (Exception e)
             {
@@ -156,6 +163,23 @@ namespace FineTuning.Emulator
             }
         }
 
+        /// <summary>Writes any change before the request is answered, so what is acknowledged is on disk.</summary>
+        private void Persist()
+        {
+            if (_stateDirectory is null) return;
+            lock (_state)
+            {
+                try
+                {
+                    SaveIfDirty();
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw new PersistenceException($"The emulator could not save its state to '{_stateDirectory}': {ex.Message}", ex);
+                }
+            }
+        }
+
         // ---------------------------------------------------------------- admin
 
         private EmulatorResponse Admin(EmulatorRequest request, string path)
@@ -232,6 +256,7 @@ namespace FineTuning.Emulator
                 {
                     GetFile(s[1]);
                     _files.Remove(s[1]);
+                    MarkDirty();
                 }
                 return Json(200, new JsonObject { ["id"] = s[1], ["object"] = "file", ["deleted"] = true });
             }
@@ -296,6 +321,7 @@ namespace FineTuning.Emulator
                     Sequence = ++_sequence,
                 };
                 _files[file.Info.Id] = file;
+                MarkDirty();
                 return file;
             }
         }
@@ -361,7 +387,11 @@ namespace FineTuning.Emulator
                 if (owner is null) throw new ApiError(404, $"The model '{id}' does not exist", "model", "model_not_found");
                 if (method == "DELETE")
                 {
-                    lock (_state) _deletedModels.Add(id);
+                    lock (_state)
+                    {
+                        _deletedModels.Add(id);
+                        MarkDirty();
+                    }
                     return Json(200, new JsonObject { ["id"] = id, ["object"] = "model", ["deleted"] = true });
                 }
                 return Json(200, ModelNode(id, (owner.Job.FinishedAt ?? owner.Job.CreatedAt).ToUnixTimeSeconds(), Options.OrganizationId));
@@ -481,6 +511,12 @@ namespace FineTuning.Emulator
                 default: return "null";
             }
         }
+    }
+
+    /// <summary>Saving the state failed; the request is answered 500 and the change is not acknowledged.</summary>
+    internal sealed class PersistenceException : Exception
+    {
+        public PersistenceException(string message, Exception inner) : base(message, inner) { }
     }
 
     /// <summary>An error answer in the service's envelope.</summary>

@@ -34,6 +34,27 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
         @(Get-FineTuningFile).Count | Should -Be 0
     }
 
+    It 'keeps its state in -StatePath across a restart' {
+        $state = Join-Path $TestDrive 'state'
+        Start-FineTuningEmulator -StatePath $state -ManualClock | Out-Null
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $job = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Metadata @{ kept = 'yes' }
+        Stop-FineTuningEmulator
+        Test-Path (Join-Path $state 'state.json') | Should -BeTrue
+
+        $emu = Start-FineTuningEmulator -StatePath $state -ManualClock
+        $emu.Emulator.JobCount | Should -Be 1
+        (Get-FineTuningFile $file.Id).Filename | Should -Be $file.Filename
+        (Get-FineTuningJob -Metadata @{ kept = 'yes' }).Id | Should -Be $job.Id
+    }
+
+    It 'reports an unreadable state folder as a clear error' {
+        $state = Join-Path $TestDrive 'broken'
+        New-Item -ItemType Directory $state | Out-Null
+        Set-Content (Join-Path $state 'state.json') 'garbage'
+        { Start-FineTuningEmulator -StatePath $state -ErrorAction Stop } | Should -Throw -ErrorId 'EmulatorStartFailed,*'
+    }
+
     It 'reproduces a seeded run exactly' {
         $path = New-TestDataset -Count 12
         $losses = foreach ($run in 1, 2) {
