@@ -96,6 +96,11 @@ namespace FineTuning.Emulator
             if (_disposed) return;
             _disposed = true;
             StopListener();
+            lock (_state)
+            {
+                foreach (var upload in _uploads.Values) DropParts(upload);
+                DeleteScratch();
+            }
         }
 
         private void ThrowIfDisposed()

@@ -54,6 +54,8 @@ namespace FineTuning.Emulator
         public int Status = 200;
         public Dictionary<string, string> Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         public byte[] Body = Array.Empty<byte>();
+        /// <summary>A body to stream instead of <see cref="Body"/> (file contents of any size).</summary>
+        public Func<Stream>? BodyStream;
         public string ContentType = "application/json";
         public bool DropConnection;
         public TimeSpan Latency;
@@ -97,7 +99,7 @@ namespace FineTuning.Emulator
             var message = new HttpResponseMessage((HttpStatusCode)res.Status)
             {
                 RequestMessage = request,
-                Content = new ByteArrayContent(res.Body),
+                Content = res.BodyStream != null ? new StreamContent(res.BodyStream()) : new ByteArrayContent(res.Body),
             };
             message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(res.ContentType);
             foreach (var h in res.Headers)
@@ -201,8 +203,17 @@ namespace FineTuning.Emulator
                 response.StatusCode = res.Status;
                 response.ContentType = res.ContentType;
                 foreach (var h in res.Headers) response.Headers[h.Key] = h.Value;
-                response.ContentLength64 = res.Body.Length;
-                await response.OutputStream.WriteAsync(res.Body, 0, res.Body.Length).ConfigureAwait(false);
+                if (res.BodyStream != null)
+                {
+                    using var body = res.BodyStream();
+                    response.ContentLength64 = body.Length;
+                    await body.CopyToAsync(response.OutputStream, 81920).ConfigureAwait(false);
+                }
+                else
+                {
+                    response.ContentLength64 = res.Body.Length;
+                    await response.OutputStream.WriteAsync(res.Body, 0, res.Body.Length).ConfigureAwait(false);
+                }
                 response.Close();
             }
             catch (Exception)

@@ -158,7 +158,7 @@ namespace FineTuning.Emulator
                     LearningRate = lr,
                     Beta = beta,
                     ModelId8 = RandomId(8),
-                    NextAt = now + Timing.Validation(training.Content.Length),
+                    NextAt = now + Timing.Validation(training.Length),
                 };
                 var settings = new MethodSettings
                 {
@@ -436,7 +436,7 @@ namespace FineTuning.Emulator
                 Fail(record, at, "invalid_training_file", $"The job failed due to an invalid training file. File {job.TrainingFile} was deleted before it could be validated.", "training_file");
                 return;
             }
-            var training = TrainingData.Read(trainingFile.Content, record.MethodType, job.Model!, isValidation: false);
+            var training = TrainingData.Read(trainingFile.ReadAll(), record.MethodType, job.Model!, isValidation: false);
             if (training.Error != null)
             {
                 Fail(record, at, training.ErrorCode!, training.Error, "training_file");
@@ -450,7 +450,7 @@ namespace FineTuning.Emulator
                     Fail(record, at, "invalid_validation_file", $"The job failed due to an invalid validation file. File {job.ValidationFile} was deleted before it could be validated.", "validation_file");
                     return;
                 }
-                validation = TrainingData.Read(validationFile.Content, record.MethodType, job.Model!, isValidation: true);
+                validation = TrainingData.Read(validationFile.ReadAll(), record.MethodType, job.Model!, isValidation: true);
                 if (validation.Error != null)
                 {
                     Fail(record, at, validation.ErrorCode!, validation.Error, "validation_file");
@@ -498,10 +498,10 @@ namespace FineTuning.Emulator
                 problem = $"The training file {job.TrainingFile} is gone; the job cannot continue after the restart.";
                 return false;
             }
-            var training = TrainingData.Read(trainingFile.Content, record.MethodType, job.Model!, isValidation: false);
+            var training = TrainingData.Read(trainingFile.ReadAll(), record.MethodType, job.Model!, isValidation: false);
             TrainingData? validation = null;
             if (job.ValidationFile != null && _files.TryGetValue(job.ValidationFile, out var validationFile))
-                validation = TrainingData.Read(validationFile.Content, record.MethodType, job.Model!, isValidation: true);
+                validation = TrainingData.Read(validationFile.ReadAll(), record.MethodType, job.Model!, isValidation: true);
             if (training.Error != null || record.Epochs is null || record.BatchSize is null || record.LearningRate is null)
             {
                 problem = training.Error ?? "The job's hyperparameters were not resolved before the restart.";

@@ -11,8 +11,26 @@ namespace FineTuning.Emulator
     internal sealed class StoredFile
     {
         public FineTuningFile Info = new FineTuningFile();
-        public byte[] Content = Array.Empty<byte>();
+        /// <summary>The bytes, for files kept in memory.</summary>
+        public byte[]? Memory;
+        /// <summary>Where the bytes are, for files kept on disk (large uploads, state folders).</summary>
+        public string? DiskPath;
         public long Sequence;
+
+        public long Length => Memory?.LongLength ?? new System.IO.FileInfo(DiskPath!).Length;
+
+        public System.IO.Stream OpenRead() =>
+            Memory != null ? new System.IO.MemoryStream(Memory, false) : (System.IO.Stream)System.IO.File.OpenRead(DiskPath!);
+
+        /// <summary>All the bytes at once (the validator reads whole files); files over 1 GB are refused.</summary>
+        public byte[] ReadAll()
+        {
+            if (Memory != null) return Memory;
+            var length = Length;
+            if (length > 1L << 30)
+                throw new ApiError(400, $"File {Info.Id} is {length:N0} bytes; the emulator validates training files of up to 1 GB.", "training_file", "file_too_large");
+            return System.IO.File.ReadAllBytes(DiskPath!);
+        }
     }
 
     /// <summary>A job and everything it produces, advanced lazily along the virtual clock.</summary>

@@ -44,7 +44,16 @@ namespace FineTuning.Emulator
             foreach (var f in _files.Values.OrderBy(f => f.Sequence))
             {
                 var content = ContentPath(f.Info.Id);
-                if (!File.Exists(content)) WriteAtomically(content, f.Content);
+                if (!File.Exists(content))
+                {
+                    if (f.Memory != null) WriteAtomically(content, f.Memory);
+                    else if (!string.Equals(Path.GetFullPath(f.DiskPath!), content, StringComparison.Ordinal))
+                    {
+                        File.Copy(f.DiskPath!, content + ".tmp", true);
+                        File.Move(content + ".tmp", content);
+                        f.DiskPath = content;
+                    }
+                }
                 files.Add(new JsonObject { ["sequence"] = f.Sequence, ["info"] = ToNode(JsonSerializer.SerializeToUtf8Bytes(f.Info, ClientJsonContext.Default.FineTuningFile)) });
             }
             root["files"] = files;
@@ -53,7 +62,7 @@ namespace FineTuning.Emulator
             root["jobs"] = jobs;
             WriteAtomically(SnapshotPath, Encoding.UTF8.GetBytes(root.ToJsonString()));
             // Contents of deleted files go once the snapshot no longer mentions them.
-            foreach (var path in Directory.EnumerateFiles(Path.Combine(_stateDirectory!, "files"), "*.bin"))
+            foreach (var path in Directory.EnumerateFiles(Path.Combine(_stateDirectory!, "files"), "*.bin").ToList())
             {
                 if (!_files.ContainsKey(Path.GetFileNameWithoutExtension(path))) File.Delete(path);
             }
@@ -126,7 +135,14 @@ namespace FineTuning.Emulator
                 var info = JsonSerializer.Deserialize(node!["info"]!.ToJsonString(), ClientJsonContext.Default.FineTuningFile)!;
                 var path = ContentPath(info.Id);
                 if (!File.Exists(path)) throw new InvalidDataException($"The emulator state lists file {info.Id} but its content '{path}' is missing.");
-                _files[info.Id] = new StoredFile { Info = info, Content = File.ReadAllBytes(path), Sequence = (long)node["sequence"]! };
+                var large = new FileInfo(path).Length > LargeFileBytes;
+                _files[info.Id] = new StoredFile
+                {
+                    Info = info,
+                    Memory = large ? null : File.ReadAllBytes(path),
+                    DiskPath = large ? path : null,
+                    Sequence = (long)node["sequence"]!,
+                };
             }
             foreach (var node in root["jobs"]!.AsArray())
             {

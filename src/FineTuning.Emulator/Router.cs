@@ -143,6 +143,7 @@ namespace FineTuning.Emulator
             if (segments.Length >= 1 && segments[0] == "files") return Files(request, method, segments);
             if (segments.Length >= 2 && segments[0] == "fine_tuning" && segments[1] == "jobs") return Jobs(request, method, segments, azure);
             if (segments.Length >= 1 && segments[0] == "models") return Models(method, segments);
+            if (segments.Length >= 1 && segments[0] == "uploads") return Uploads(request, method, segments);
             throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
         }
 
@@ -254,8 +255,12 @@ namespace FineTuning.Emulator
             {
                 lock (_state)
                 {
-                    GetFile(s[1]);
+                    var doomed = GetFile(s[1]);
                     _files.Remove(s[1]);
+                    if (doomed.DiskPath != null && _stateDirectory is null)
+                    {
+                        try { File.Delete(doomed.DiskPath); } catch (IOException) { }
+                    }
                     MarkDirty();
                 }
                 return Json(200, new JsonObject { ["id"] = s[1], ["object"] = "file", ["deleted"] = true });
@@ -265,7 +270,7 @@ namespace FineTuning.Emulator
                 var file = GetFile(s[1]);
                 if (file.Info.Purpose == "assistants")
                     throw new ApiError(400, "Not allowed to download files of purpose: assistants", null, null);
-                return new EmulatorResponse { Status = 200, Body = file.Content, ContentType = "application/octet-stream" };
+                return new EmulatorResponse { Status = 200, BodyStream = file.OpenRead, ContentType = "application/octet-stream" };
             }
             throw new ApiError(405, $"Method {method} is not allowed on {request.Path}.", null, null);
         }
@@ -317,7 +322,7 @@ namespace FineTuning.Emulator
                         Purpose = purpose,
                         Status = "processed",
                     },
-                    Content = content,
+                    Memory = content,
                     Sequence = ++_sequence,
                 };
                 _files[file.Info.Id] = file;

@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FineTuning.Emulator
+{
+    /// <summary>An upload in progress: its declared size and the parts received so far (on disk).</summary>
+    internal sealed class UploadRecord
+    {
+        public string Id = string.Empty;
+        public string Filename = string.Empty;
+        public string Purpose = string.Empty;
+        public string MimeType = string.Empty;
+        public long Bytes;
+        public DateTimeOffset CreatedAt;
+        public DateTimeOffset ExpiresAt;
+        public string Status = "pending";
+        public readonly Dictionary<string, (string Path, long Length)> Parts = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        public StoredFile? File;
+    }
+
+    public sealed partial class FineTuningEmulator
+    {
+        /// <summary>Files above this size are kept on disk rather than in memory.</summary>
+        internal const long LargeFileBytes = 64L * 1024 * 1024;
+        private const long MaxUploadBytes = 8L * 1024 * 1024 * 1024;
+        private const long MaxPartBytes = 64L * 1024 * 1024;
+        private static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(1);
+
+        private readonly Dictionary<string, UploadRecord> _uploads = new Dictionary<string, UploadRecord>(StringComparer.Ordinal);
+        private string? _scratch;
+
+        /// <summary>A folder for upload parts and large files: inside the state folder, or a temporary one.</summary>
+        private string Scratch()
+        {
+            if (_scratch != null) return _scratch;
+            _scratch = _stateDirectory != null
+                ? Path.Combine(_stateDirectory, "uploads")
+                : Path.Combine(Path.GetTempPath(), "finetuning-emulator-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(_scratch);
+            return _scratch;
+        }
+
+        private void DeleteScratch()
+        {
+            if (_scratch != null && _stateDirectory is null)
+            {
+                try { Directory.Delete(_scratch, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+
+        private EmulatorResponse Uploads(EmulatorRequest request, string method, string[] s)
+        {
+            if (s.Length == 1 && method == "POST") return CreateUpload(request);
+            if (s.Length == 3 && method == "POST")
+            {
+                switch (s[2])
+                {
+                    case "parts": return AddPart(request, s[1]);
+                    case "complete": return CompleteUpload(request, s[1]);
+                    case "cancel":
+                        lock (_state)
+                        {
+                            var upload = GetUpload(s[1]);
+                            if (upload.Status != "pending") throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; only a pending upload can be cancelled.", null, null);
+                            upload.Status = "cancelled";
+                            DropParts(upload);
+                            return Json(200, UploadNode(upload));
+                        }
+                }
+            }
+            throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
+        }
+
+        private EmulatorResponse CreateUpload(EmulatorRequest request)
+        {
+            var root = ParseBody(request);
+            var filename = OptionalString(root, "filename") ?? throw new ApiError(400, "Missing required parameter: 'filename'.", "filename", null);
+            var purpose = OptionalString(root, "purpose") ?? throw new ApiError(400, "Missing required parameter: 'purpose'.", "purpose", null);
+            var mime = OptionalString(root, "mime_type") ?? throw new ApiError(400, "Missing required parameter: 'mime_type'.", "mime_type", null);
+            if (!root.TryGetProperty("bytes", out var b) || b.ValueKind != JsonValueKind.Number || !b.TryGetInt64(out var bytes))
+                throw new ApiError(400, "Missing required parameter: 'bytes' (an integer).", "bytes", null);
+            if (!UploadPurposes.Contains(purpose)) throw new ApiError(400, $"Invalid 'purpose': '{purpose}'.", "purpose", null);
+            if (bytes < 1 || bytes > MaxUploadBytes) throw new ApiError(400, $"Invalid 'bytes': {bytes}. An upload holds 1 byte to 8 GB.", "bytes", null);
+            if (purpose == "fine-tune" && !filename.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "filename", null);
+            lock (_state)
+            {
+                var now = Clock.Now;
+                var upload = new UploadRecord
+                {
+                    Id = "upload_" + RandomId(24),
+                    Filename = filename,
+                    Purpose = purpose,
+                    MimeType = mime,
+                    Bytes = bytes,
+                    CreatedAt = now,
+                    ExpiresAt = now + UploadLifetime,
+                };
+                _uploads[upload.Id] = upload;
+                return Json(200, UploadNode(upload));
+            }
+        }
+
+        private EmulatorResponse AddPart(EmulatorRequest request, string uploadId)
+        {
+            List<FormPart> parts;
+            try
+            {
+                parts = Multipart.Parse(request.Body, request.ContentType);
+            }
+            catch (FormatException e)
+            {
+                throw new ApiError(400, "Could not parse multipart form: " + e.Message, null, null);
+            }
+            var data = parts.FirstOrDefault(p => p.Name == "data") ?? throw new ApiError(400, "Missing required parameter: 'data'.", "data", null);
+            if (data.Data.Count > MaxPartBytes) throw new ApiError(400, $"A part holds at most 64 MB; this one has {data.Data.Count:N0} bytes.", "data", null);
+            UploadRecord upload;
+            lock (_state)
+            {
+                upload = GetUpload(uploadId);
+                RequirePending(upload);
+            }
+            // The bytes go to disk outside the lock, so parts arrive in parallel.
+            var partId = "part_" + RandomId(24);
+            var path = Path.Combine(Scratch(), partId);
+            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(data.Data.Array!, data.Data.Offset, data.Data.Count);
+            }
+            lock (_state)
+            {
+                if (upload.Status != "pending")
+                {
+                    File.Delete(path);
+                    throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}.", null, null);
+                }
+                upload.Parts[partId] = (path, data.Data.Count);
+                return Json(200, new JsonObject
+                {
+                    ["id"] = partId, ["object"] = "upload.part", ["created_at"] = Clock.Now.ToUnixTimeSeconds(), ["upload_id"] = upload.Id,
+                });
+            }
+        }
+
+        private EmulatorResponse CompleteUpload(EmulatorRequest request, string uploadId)
+        {
+            var root = ParseBody(request);
+            if (!root.TryGetProperty("part_ids", out var ids) || ids.ValueKind != JsonValueKind.Array)
+                throw new ApiError(400, "Missing required parameter: 'part_ids'.", "part_ids", null);
+            var order = ids.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString()! : throw new ApiError(400, "'part_ids' must hold strings.", "part_ids", null)).ToList();
+            var md5 = OptionalString(root, "md5");
+            UploadRecord upload;
+            List<(string Path, long Length)> pieces;
+            lock (_state)
+            {
+                upload = GetUpload(uploadId);
+                RequirePending(upload);
+                if (order.Count == 0) throw new ApiError(400, "'part_ids' is empty.", "part_ids", null);
+                if (order.Distinct(StringComparer.Ordinal).Count() != order.Count) throw new ApiError(400, "'part_ids' lists a part twice.", "part_ids", null);
+                pieces = new List<(string, long)>();
+                foreach (var id in order)
+                {
+                    if (!upload.Parts.TryGetValue(id, out var piece)) throw new ApiError(400, $"Part {id} does not belong to upload {upload.Id}.", "part_ids", null);
+                    pieces.Add(piece);
+                }
+                var total = pieces.Sum(p => p.Length);
+                if (total != upload.Bytes)
+                    throw new ApiError(400, $"The parts hold {total:N0} bytes but the upload was created for {upload.Bytes:N0}.", "part_ids", null);
+                upload.Status = "completing";
+            }
+
+            // Join the parts in the given order, hashing as they go.
+            var fileId = "file-" + RandomId(22);
+            var target = Path.Combine(_stateDirectory != null ? Path.Combine(_stateDirectory, "files") : Scratch(), fileId + ".bin");
+            string actual;
+            try
+            {
+                using var hash = MD5.Create();
+                using (var output = new FileStream(target + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+                {
+                    var buffer = new byte[1 << 20];
+                    foreach (var piece in pieces)
+                    {
+                        using var input = File.OpenRead(piece.Path);
+                        int read;
+                        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                        {
+                            hash.TransformBlock(buffer, 0, read, null, 0);
+                            output.Write(buffer, 0, read);
+                        }
+                    }
+                    hash.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+                    output.Flush(true);
+                }
+                actual = string.Concat(hash.Hash!.Select(x => x.ToString("x2")));
+            }
+            catch
+            {
+                lock (_state) upload.Status = "pending";
+                if (File.Exists(target + ".tmp")) File.Delete(target + ".tmp");
+                throw;
+            }
+            if (md5 != null && !string.Equals(md5, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                File.Delete(target + ".tmp");
+                lock (_state) upload.Status = "pending";
+                throw new ApiError(400, $"The MD5 checksum does not match: the parts hash to {actual}, the request says {md5}.", "md5", null);
+            }
+            File.Move(target + ".tmp", target);
+
+            lock (_state)
+            {
+                var stored = new StoredFile
+                {
+                    Info = new FineTuning.Client.FineTuningFile
+                    {
+                        Id = fileId, Object = "file", Bytes = upload.Bytes, CreatedAt = Clock.Now,
+                        Filename = upload.Filename, Purpose = upload.Purpose, Status = "processed",
+                    },
+                    DiskPath = target,
+                    Sequence = ++_sequence,
+                };
+                if (upload.Bytes <= LargeFileBytes)
+                {
+                    stored.Memory = File.ReadAllBytes(target);
+                    stored.DiskPath = null;
+                    if (_stateDirectory is null) File.Delete(target);
+                }
+                _files[fileId] = stored;
+                upload.File = stored;
+                upload.Status = "completed";
+                DropParts(upload);
+                MarkDirty();
+                return Json(200, UploadNode(upload));
+            }
+        }
+
+        private UploadRecord GetUpload(string id)
+        {
+            if (_uploads.TryGetValue(id, out var upload)) return upload;
+            throw new ApiError(404, $"No such Upload object: {id}", "upload_id", null);
+        }
+
+        private void RequirePending(UploadRecord upload)
+        {
+            if (upload.Status == "pending" && Clock.Now > upload.ExpiresAt)
+            {
+                upload.Status = "expired";
+                DropParts(upload);
+            }
+            if (upload.Status != "pending")
+                throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; parts can only be added to, and only a pending upload completed.", null, null);
+        }
+
+        private static void DropParts(UploadRecord upload)
+        {
+            foreach (var part in upload.Parts.Values)
+            {
+                try { File.Delete(part.Path); } catch (IOException) { }
+            }
+            upload.Parts.Clear();
+        }
+
+        private JsonObject UploadNode(UploadRecord upload)
+        {
+            var node = new JsonObject
+            {
+                ["id"] = upload.Id,
+                ["object"] = "upload",
+                ["bytes"] = upload.Bytes,
+                ["created_at"] = upload.CreatedAt.ToUnixTimeSeconds(),
+                ["expires_at"] = upload.ExpiresAt.ToUnixTimeSeconds(),
+                ["filename"] = upload.Filename,
+                ["purpose"] = upload.Purpose,
+                ["status"] = upload.Status == "completing" ? "pending" : upload.Status,
+                ["file"] = upload.File is null ? null : FileNode(upload.File),
+            };
+            return node;
+        }
+    }
+}
