@@ -103,6 +103,16 @@ public class RetryTests
         Assert.Equal(new[] { TimeSpan.FromMilliseconds(1500) }, t.Delays);
     }
 
+    [Fact]
+    public async Task AzureRetryAfterMs_IsHonoured()
+    {
+        using var t = new TestClient(new FakeHandler()
+            .Then(HttpStatusCode.TooManyRequests, "{}", ("x-ms-retry-after-ms", "750"))
+            .Then(HttpStatusCode.OK, Ok));
+        await t.Client.GetJobAsync("ftjob-ok");
+        Assert.Equal(new[] { TimeSpan.FromMilliseconds(750) }, t.Delays);
+    }
+
     [Theory]
     [InlineData("3", 3.0)]
     [InlineData("0.25", 0.25)]

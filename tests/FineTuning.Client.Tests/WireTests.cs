@@ -242,6 +242,20 @@ public class WireTests
     }
 
     [Fact]
+    public async Task AzureCreated201WithLocation_IsASuccess()
+    {
+        using var t = new TestClient(new FakeHandler().Then(_ =>
+        {
+            var r = FakeHandler.Respond(HttpStatusCode.Created, Job);
+            r.Headers.Location = new Uri("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc");
+            return r;
+        }));
+        var job = await t.Client.CreateJobAsync(new CreateJobRequest { Model = "gpt-4o-mini", TrainingFile = "file-1" });
+        Assert.Equal("ftjob-abc", job.Id);
+        Assert.Single(t.Handler.Requests);
+    }
+
+    [Fact]
     public async Task Upload_IsMultipartWithQuotedNameAndFilename()
     {
         var dir = Directory.CreateTempSubdirectory("ft-upload-");
