@@ -51,6 +51,14 @@ namespace FineTuning.Client
             }
             var page = await _fetch(_after, limit, ct).ConfigureAwait(false);
             PagesFetched++;
+            if (page.Data.Count > 0 && _cursors.Contains(_idOf(page.Data[page.Data.Count - 1]) ?? string.Empty))
+            {
+                // The page ends where an earlier page ended: the service ignored the cursor and sent
+                // items already emitted. Stop without emitting them twice.
+                Done = true;
+                RepeatedCursor = true;
+                return Array.Empty<T>();
+            }
             var items = new List<T>(page.Data.Count);
             foreach (var item in page.Data)
             {

@@ -1,0 +1,372 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Xunit;
+
+namespace FineTuning.Client.Tests;
+
+/// <summary>Requests as the service receives them: URLs, headers, query strings and bodies.</summary>
+public class WireTests
+{
+    private const string Key = TestClient.Key;
+    private static readonly string Job = Payloads.Job("ftjob-abc");
+
+    /// <summary>The query as name/value pairs, decoded as a server decodes them.</summary>
+    private static List<KeyValuePair<string, string>> Query(Uri uri) =>
+        uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Select(p => new KeyValuePair<string, string>(Uri.UnescapeDataString(p[0]), Uri.UnescapeDataString(p[1])))
+            .ToList();
+
+    [Fact]
+    public async Task OpenAI_SendsBearerKeyOrganizationAndProject()
+    {
+        var options = new ConnectionOptions
+        {
+            ApiKey = FineTuningConnection.ToSecureString(Key),
+            Organization = "org-123",
+            Project = "proj_456",
+        };
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job), options);
+        await t.Client.GetJobAsync("ftjob-abc");
+        var r = Assert.Single(t.Handler.Requests);
+        Assert.Equal(HttpMethod.Get, r.Method);
+        Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc", r.Uri.AbsoluteUri);
+        Assert.Equal("Bearer " + Key, r.Header("Authorization"));
+        Assert.Equal("org-123", r.Header("OpenAI-Organization"));
+        Assert.Equal("proj_456", r.Header("OpenAI-Project"));
+        Assert.Null(r.Header("api-key"));
+        Assert.Equal("application/json", r.Header("Accept"));
+        Assert.StartsWith("FineTuning-PowerShell/", r.Header("User-Agent"));
+    }
+
+    [Fact]
+    public async Task OpenAI_WithoutOrganizationOrProject_SendsNeitherHeader()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
+        await t.Client.GetJobAsync("ftjob-abc");
+        var r = t.Handler.Requests[0];
+        Assert.Null(r.Header("OpenAI-Organization"));
+        Assert.Null(r.Header("OpenAI-Project"));
+    }
+
+    [Fact]
+    public async Task AzureClassic_SendsApiKeyHeaderAndApiVersionOnEveryRequest()
+    {
+        var options = new ConnectionOptions
+        {
+            Kind = ServiceKind.AzureOpenAI,
+            Endpoint = new Uri("https://res.openai.azure.com/"),
+            ApiVersion = "2024-10-21",
+            ApiKey = FineTuningConnection.ToSecureString(Key),
+        };
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false, Job)), options);
+        await t.Client.ListJobsAsync("ftjob-1", 5);
+        var r = t.Handler.Requests[0];
+        Assert.Equal("https://res.openai.azure.com/openai/fine_tuning/jobs?after=ftjob-1&limit=5&api-version=2024-10-21", r.Uri.AbsoluteUri);
+        Assert.Equal(Key, r.Header("api-key"));
+        Assert.Null(r.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task AzureClassic_ApiVersionIsTheOnlyQueryWhenThereIsNoOther()
+    {
+        var options = new ConnectionOptions
+        {
+            Kind = ServiceKind.AzureOpenAI,
+            Endpoint = new Uri("https://res.openai.azure.com/openai/"),
+            ApiVersion = "2025-04-01-preview",
+            ApiKey = FineTuningConnection.ToSecureString(Key),
+        };
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job), options);
+        await t.Client.CancelJobAsync("ftjob-abc");
+        Assert.Equal("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc/cancel?api-version=2025-04-01-preview",
+            t.Handler.Requests[0].Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task AzureV1_WithAccessToken_SendsBearerTokenAndNoApiVersion()
+    {
+        const string token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.payload.signature";
+        var options = new ConnectionOptions
+        {
+            Kind = ServiceKind.AzureOpenAI,
+            Endpoint = new Uri("https://res.openai.azure.com"),
+            AccessToken = FineTuningConnection.ToSecureString(token),
+        };
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job), options);
+        Assert.Equal(AuthenticationMode.AccessToken, t.Connection.Authentication);
+        await t.Client.GetJobAsync("ftjob-abc");
+        var r = t.Handler.Requests[0];
+        Assert.Equal("https://res.openai.azure.com/openai/v1/fine_tuning/jobs/ftjob-abc", r.Uri.AbsoluteUri);
+        Assert.Equal("Bearer " + token, r.Header("Authorization"));
+        Assert.Null(r.Header("api-key"));
+    }
+
+    [Fact]
+    public async Task CompatibleBaseUri_IsJoinedWithoutDoubleSlashes()
+    {
+        var options = new ConnectionOptions { Kind = ServiceKind.Compatible, BaseUri = new Uri("http://localhost:8080/v1/") };
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","created_at":1}"""), options);
+        await t.Client.GetFileAsync("file-1");
+        var r = t.Handler.Requests[0];
+        Assert.Equal("http://localhost:8080/v1/files/file-1", r.Uri.AbsoluteUri);
+        Assert.Null(r.Header("Authorization")); // no key configured, none sent
+    }
+
+    [Fact]
+    public async Task ListJobs_EncodesMetadataAsBracketedPairs()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));
+        var metadata = new Dictionary<string, string> { ["team"] = "search", ["note"] = "a b&c=d" };
+        await t.Client.ListJobsAsync("ftjob-9", 20, metadata);
+        var uri = t.Handler.Requests[0].Uri;
+        Assert.Equal("/v1/fine_tuning/jobs", uri.AbsolutePath);
+        Assert.Equal(new[]
+        {
+            KeyValuePair.Create("after", "ftjob-9"),
+            KeyValuePair.Create("limit", "20"),
+            KeyValuePair.Create("metadata[team]", "search"),
+            KeyValuePair.Create("metadata[note]", "a b&c=d"),
+        }, Query(uri));
+        // The value's own '&', '=' and space are escaped so they cannot split the pair.
+        Assert.Contains("=a%20b%26c%3Dd", uri.Query);
+    }
+
+    [Fact]
+    public async Task ListJobs_WithoutArguments_SendsNoQuery()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));
+        await t.Client.ListJobsAsync(null, null);
+        Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs", t.Handler.Requests[0].Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task Events_AndCheckpoints_UseTheirPathsAndCursor()
+    {
+        var events = Payloads.Page(false, """{"id":"ftevent-2","object":"fine_tuning.job.event","created_at":2,"level":"info","message":"m"}""");
+        using var t = new TestClient(new FakeHandler()
+            .Then(HttpStatusCode.OK, events)
+            .Then(HttpStatusCode.OK, """{"object":"list","data":[],"has_more":false,"first_id":null,"last_id":null}"""));
+        var page = await t.Client.ListEventsAsync("ftjob-abc", "ftevent-1", 50);
+        await t.Client.ListCheckpointsAsync("ftjob-abc", null, 10);
+        Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc/events?after=ftevent-1&limit=50", t.Handler.Requests[0].Uri.AbsoluteUri);
+        Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc/checkpoints?limit=10", t.Handler.Requests[1].Uri.AbsoluteUri);
+        Assert.Equal("ftjob-abc", Assert.Single(page.Data).JobId);
+    }
+
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("pause")]
+    [InlineData("resume")]
+    public async Task JobActions_PostWithoutABody(string action)
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
+        var call = action switch
+        {
+            "cancel" => t.Client.CancelJobAsync("ftjob-abc"),
+            "pause" => t.Client.PauseJobAsync("ftjob-abc"),
+            _ => t.Client.ResumeJobAsync("ftjob-abc"),
+        };
+        await call;
+        var r = t.Handler.Requests[0];
+        Assert.Equal(HttpMethod.Post, r.Method);
+        Assert.Equal($"https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc/{action}", r.Uri.AbsoluteUri);
+        Assert.Empty(r.Body);
+    }
+
+    [Fact]
+    public async Task Ids_AreEscapedAsOnePathSegment()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
+        await t.Client.GetJobAsync("../files?x=1");
+        var uri = t.Handler.Requests[0].Uri;
+        Assert.Equal("/v1/fine_tuning/jobs/..%2Ffiles%3Fx%3D1", uri.AbsolutePath);
+        Assert.Equal(string.Empty, uri.Query);
+    }
+
+    [Fact]
+    public async Task FilesList_Delete_AndDownload_UseTheReferencePaths()
+    {
+        using var t = new TestClient(new FakeHandler()
+            .Then(HttpStatusCode.OK, """{"object":"list","data":[],"has_more":false}""")
+            .Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","deleted":true}""")
+            .Then(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("step,train_loss\n1,0.5\n")) }));
+        await t.Client.ListFilesAsync("fine-tune", "file-0", 100, "asc");
+        var deleted = await t.Client.DeleteFileAsync("file-1");
+        using var sink = new MemoryStream();
+        var copied = await t.Client.DownloadFileContentAsync("file-1", sink);
+        var r = t.Handler.Requests;
+        Assert.Equal("https://api.openai.com/v1/files?after=file-0&limit=100&purpose=fine-tune&order=asc", r[0].Uri.AbsoluteUri);
+        Assert.Equal(HttpMethod.Delete, r[1].Method);
+        Assert.Equal("https://api.openai.com/v1/files/file-1", r[1].Uri.AbsoluteUri);
+        Assert.True(deleted.Deleted);
+        Assert.Equal("https://api.openai.com/v1/files/file-1/content", r[2].Uri.AbsoluteUri);
+        Assert.Equal("step,train_loss\n1,0.5\n", Encoding.UTF8.GetString(sink.ToArray()));
+        Assert.Equal(sink.Length, copied);
+    }
+
+    [Fact]
+    public async Task CreateJob_BodyUsesTheReferenceFieldNames_AndOmitsNulls()
+    {
+        var options = new NewJobOptions
+        {
+            Model = "gpt-4o-mini-2024-07-18",
+            TrainingFile = "file-train",
+            ValidationFile = "file-val",
+            Method = TuningMethod.Dpo,
+            Epochs = 3,
+            Beta = 0.1,
+            LearningRateMultiplier = 1.8,
+            Suffix = "my-model",
+            Seed = 42,
+            Metadata = new Dictionary<string, string> { ["team"] = "search" },
+            WandbProject = "proj",
+            WandbTag = new[] { "t1" },
+        };
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
+        await t.Client.CreateJobAsync(options.ToRequest());
+        var r = t.Handler.Requests[0];
+        Assert.Equal(HttpMethod.Post, r.Method);
+        Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs", r.Uri.AbsoluteUri);
+        Assert.Equal("application/json", r.ContentHeaders!.ContentType!.MediaType);
+        Assert.DoesNotContain("null", r.BodyText);
+        JsonAssert.Equivalent("""
+            {"model":"gpt-4o-mini-2024-07-18","training_file":"file-train","validation_file":"file-val",
+             "suffix":"my-model","seed":42,"metadata":{"team":"search"},
+             "method":{"type":"dpo","dpo":{"hyperparameters":{"n_epochs":3,"learning_rate_multiplier":1.8,"beta":0.1}}},
+             "integrations":[{"type":"wandb","wandb":{"project":"proj","tags":["t1"]}}]}
+            """, r.BodyText);
+    }
+
+    [Fact]
+    public async Task AzureCreated201WithLocation_IsASuccess()
+    {
+        using var t = new TestClient(new FakeHandler().Then(_ =>
+        {
+            var r = FakeHandler.Respond(HttpStatusCode.Created, Job);
+            r.Headers.Location = new Uri("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc");
+            return r;
+        }));
+        var job = await t.Client.CreateJobAsync(new CreateJobRequest { Model = "gpt-4o-mini", TrainingFile = "file-1" });
+        Assert.Equal("ftjob-abc", job.Id);
+        Assert.Single(t.Handler.Requests);
+    }
+
+    [Fact]
+    public async Task Upload_IsMultipartWithQuotedNameAndFilename()
+    {
+        var dir = Directory.CreateTempSubdirectory("ft-upload-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "train.jsonl");
+            const string lines = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n";
+            File.WriteAllText(path, lines);
+            var reported = new List<long>();
+            using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK,
+                """{"id":"file-abc123","object":"file","bytes":84,"created_at":1677610602,"filename":"train.jsonl","purpose":"fine-tune","status":"processed"}"""));
+            var file = await t.Client.UploadFileAsync(path, "fine-tune", progress: new SyncProgress(reported.Add));
+            Assert.Equal("file-abc123", file.Id);
+
+            var r = t.Handler.Requests[0];
+            Assert.Equal(HttpMethod.Post, r.Method);
+            Assert.Equal("https://api.openai.com/v1/files", r.Uri.AbsoluteUri);
+            Assert.Contains("Content-Disposition: form-data; name=\"purpose\"\r\n", r.BodyText);
+            Assert.Contains("Content-Disposition: form-data; name=\"file\"; filename=\"train.jsonl\"\r\n", r.BodyText);
+
+            var parts = await ReadParts(r);
+            Assert.Equal(2, parts.Count);
+            Assert.Equal(("purpose", null, "fine-tune"), (parts[0].Name, parts[0].FileName, parts[0].Text));
+            Assert.Equal(("file", "train.jsonl", lines), (parts[1].Name, parts[1].FileName, parts[1].Text));
+            Assert.Equal(new FileInfo(path).Length, reported.Last());
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_FileNameWithQuotesAndAccents_StaysOneQuotedParameter()
+    {
+        var dir = Directory.CreateTempSubdirectory("ft-upload-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "data.jsonl");
+            File.WriteAllText(path, "{}\n");
+            using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","created_at":1}"""));
+            await t.Client.UploadFileAsync(path, "fine-tune", fileName: "my \"best\" données.jsonl");
+            var parts = await ReadParts(t.Handler.Requests[0]);
+            Assert.Equal("file", parts[1].Name);
+            Assert.Equal("my %22best%22 donn%C3%A9es.jsonl", parts[1].FileName);
+            Assert.Equal("{}\n", parts[1].Text);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_RetriedAfterA503_SendsTheWholeFileAgain()
+    {
+        var dir = Directory.CreateTempSubdirectory("ft-upload-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "train.jsonl");
+            var content = string.Concat(Enumerable.Range(0, 2000).Select(i => $"{{\"i\":{i}}}\n"));
+            File.WriteAllText(path, content);
+            using var t = new TestClient(new FakeHandler()
+                .Then(HttpStatusCode.ServiceUnavailable, "{}")
+                .Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","created_at":1}"""));
+            await t.Client.UploadFileAsync(path, "fine-tune");
+            Assert.Equal(2, t.Handler.Requests.Count);
+            foreach (var r in t.Handler.Requests)
+            {
+                var parts = await ReadParts(r);
+                Assert.Equal(content, parts[1].Text);
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_OfAMissingFile_FailsBeforeSending()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, "{}"));
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => t.Client.UploadFileAsync("/nonexistent/train.jsonl", "fine-tune"));
+        Assert.Contains("/nonexistent/train.jsonl", ex.Message);
+        Assert.Empty(t.Handler.Requests);
+    }
+
+    private sealed record Part(string? Name, string? FileName, string Text);
+
+    /// <summary>Parses a multipart body with ASP.NET Core's reader, as a real server would.</summary>
+    private static async Task<List<Part>> ReadParts(SeenRequest r)
+    {
+        var contentType = MediaTypeHeaderValue.Parse(r.ContentHeaders!.ContentType!.ToString());
+        Assert.Equal("multipart/form-data", contentType.MediaType.Value);
+        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value!;
+        var reader = new MultipartReader(boundary, new MemoryStream(r.Body));
+        var parts = new List<Part>();
+        MultipartSection? section;
+        while ((section = await reader.ReadNextSectionAsync()) != null)
+        {
+            Assert.True(ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd), section.ContentDisposition);
+            Assert.Equal("form-data", cd!.DispositionType.Value);
+            using var text = new StreamReader(section.Body, Encoding.UTF8);
+            parts.Add(new Part(HeaderUtilities.RemoveQuotes(cd.Name).Value, cd.FileName.HasValue ? HeaderUtilities.RemoveQuotes(cd.FileName).Value : null, await text.ReadToEndAsync()));
+        }
+        return parts;
+    }
+
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
