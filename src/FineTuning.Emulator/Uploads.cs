@@ -35,6 +35,12 @@ namespace FineTuning.Emulator
         private readonly Dictionary<string, UploadRecord> _uploads = new Dictionary<string, UploadRecord>(StringComparer.Ordinal);
         private string? _scratch;
 
+        /// <summary>How many uploads are in a status (pending, completed, cancelled, expired).</summary>
+        public int UploadCount(string status)
+        {
+            lock (_state) return _uploads.Values.Count(u => u.Status == status);
+        }
+
         /// <summary>A folder for upload parts and large files: inside the state folder, or a temporary one.</summary>
         private string Scratch()
         {

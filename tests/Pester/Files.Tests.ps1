@@ -45,6 +45,23 @@ Describe 'Add-FineTuningFile and Get-FineTuningFile' {
         @(Get-FineTuningFile -First 1).Count | Should -Be 1
     }
 
+    It 'sends a file through the Uploads API with -UseUploadApi' {
+        $path = New-TestDataset -Count 40
+        $file = Add-FineTuningFile $path -UseUploadApi
+        $file.Bytes | Should -Be (Get-Item $path).Length
+        $emu.Emulator.UploadCount('completed') | Should -Be 1
+        $copy = Save-FineTuningFile $file.Id -OutFile (Join-Path $TestDrive 'roundtrip.jsonl')
+        (Get-FileHash $copy.FullName).Hash | Should -Be (Get-FileHash $path).Hash
+    }
+
+    It 'cancels the upload on the service when a part keeps failing' {
+        Add-FineTuningEmulatorFault -StatusCode 500 -Path '*/parts' -Count 10
+        Add-FineTuningFile (New-TestDataset -Count 20) -UseUploadApi -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ServiceUnavailable,*'
+        $emu.Emulator.UploadCount('cancelled') | Should -Be 1
+        $emu.Emulator.FileCount | Should -Be 0
+    }
+
     It 'writes ObjectNotFound for an unknown file id' {
         Get-FineTuningFile file-missing -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'

@@ -20,6 +20,10 @@ namespace FineTuning.Client.Json
     [JsonSerializable(typeof(ListPage<FineTuningFile>))]
     [JsonSerializable(typeof(CreateJobRequest))]
     [JsonSerializable(typeof(ErrorEnvelope))]
+    [JsonSerializable(typeof(FineTuningUpload))]
+    [JsonSerializable(typeof(FineTuningUploadPart))]
+    [JsonSerializable(typeof(CreateUploadRequest))]
+    [JsonSerializable(typeof(CompleteUploadRequest))]
     [JsonSerializable(typeof(JsonElement))]
     [JsonSerializable(typeof(Dictionary<string, string>))]
     public sealed partial class ClientJsonContext : JsonSerializerContext

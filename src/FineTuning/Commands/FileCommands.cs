@@ -19,6 +19,9 @@ namespace FineTuning.Commands
         [ValidateSet("fine-tune", "batch", "assistants", "vision", "user_data", "evals")]
         public string Purpose { get; set; } = "fine-tune";
 
+        /// <summary>Send the file in parts through the Uploads API even when it is under 512 MB (larger files always are).</summary>
+        [Parameter] public SwitchParameter UseUploadApi { get; set; }
+
         protected override string Noun => "File";
 
         protected override void ProcessRecord()
@@ -49,12 +52,22 @@ namespace FineTuning.Commands
                 }
                 var length = new FileInfo(full).Length;
                 var name = System.IO.Path.GetFileName(full);
-                if (!ShouldProcess($"{full} ({length:N0} bytes) as purpose '{Purpose}'", "Upload file")) continue;
+                if (length > FineTuningClient.MaxUploadBytes)
+                {
+                    WriteError(new ErrorRecord(new IOException($"'{full}' is {length:N0} bytes; the service takes files of up to 8 GB."),
+                        "FileTooLarge", ErrorCategory.LimitsExceeded, item));
+                    continue;
+                }
+                var parts = UseUploadApi || length > FineTuningClient.FilesApiLimit;
+                var how = parts ? $"in {Math.Max(1, (length + FineTuningClient.DefaultPartSize - 1) / FineTuningClient.DefaultPartSize)} part(s) through the Uploads API" : "through the Files API";
+                if (!ShouldProcess($"{full} ({length:N0} bytes) as purpose '{Purpose}', {how}", "Upload file")) continue;
 
                 var client = Client;
                 var activity = $"Uploading {name}";
                 var progress = new Progress(this, activity, length);
-                if (TryRun(ct => client.UploadFileAsync(full, Purpose, name, progress, ct), item, out var file))
+                if (TryRun(ct => parts
+                        ? client.UploadLargeFileAsync(full, Purpose, name, progress, ct)
+                        : client.UploadFileAsync(full, Purpose, name, progress, ct), item, out var file))
                 {
                     progress.Complete();
                     WriteObject(file);

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FineTuning.Client;
+using Xunit;
+
+namespace FineTuning.Emulator.Tests;
+
+public class UploadTests
+{
+    private static async Task<string> DataFile(Harness h, int examples)
+    {
+        var path = Path.Combine(h.Dir, $"big-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllLinesAsync(path, Harness.ChatLines(examples));
+        return path;
+    }
+
+    [Fact]
+    public async Task A_file_sent_in_many_parallel_parts_arrives_whole_and_in_order()
+    {
+        using var h = new Harness();
+        var path = await DataFile(h, 200);
+        var reported = new List<long>();
+        var file = await h.Client.UploadLargeFileAsync(path, "fine-tune", null, new SyncProgress(reported.Add), default, partSize: 1000, parallelism: 3);
+        Assert.Equal(new FileInfo(path).Length, file.Bytes);
+        Assert.Equal("big-" + Path.GetFileName(path).Substring(4), file.Filename);
+        using var copy = new MemoryStream();
+        await h.Client.DownloadFileContentAsync(file.Id, copy);
+        Assert.Equal(await File.ReadAllBytesAsync(path), copy.ToArray());
+        Assert.Equal(new FileInfo(path).Length, reported.Max());
+        Assert.Equal(1, h.Emulator.UploadCount("completed"));
+
+        // The file is usable for a job like any other.
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 1, batch: 50)).Id, "succeeded", "failed");
+        Assert.Equal("succeeded", job.Status);
+    }
+
+    [Fact]
+    public async Task A_part_that_keeps_failing_cancels_the_upload_on_the_service()
+    {
+        using var h = new Harness(maxRetries: 1);
+        var path = await DataFile(h, 50);
+        h.Emulator.Faults.Add(new FaultRule { Method = "POST", PathPattern = "*/parts", StatusCode = 500, Count = 1000 });
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() =>
+            h.Client.UploadLargeFileAsync(path, "fine-tune", null, null, default, partSize: 2000, parallelism: 2));
+        Assert.Equal(500, ex.StatusCode);
+        h.Emulator.Faults.Clear();
+        Assert.Equal(1, h.Emulator.UploadCount("cancelled"));
+        Assert.Equal(0, h.Emulator.UploadCount("pending"));
+        Assert.Equal(0, h.Emulator.FileCount);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_call_cancels_the_upload()
+    {
+        using var h = new Harness();
+        var path = await DataFile(h, 50);
+        h.Emulator.Faults.Add(new FaultRule { PathPattern = "*/parts", StatusCode = 0, Latency = TimeSpan.FromSeconds(5), Count = 1000 });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            h.Client.UploadLargeFileAsync(path, "fine-tune", null, null, cts.Token, partSize: 2000, parallelism: 2));
+        Assert.Equal(1, h.Emulator.UploadCount("cancelled"));
+        Assert.Equal(0, h.Emulator.FileCount);
+    }
+
+    [Fact]
+    public async Task Completion_checks_the_size_the_order_and_the_md5()
+    {
+        using var h = new Harness();
+        using var http = new HttpClient(h.Emulator.CreateHandler()) { BaseAddress = new Uri("http://localhost/v1/") };
+        async Task<JsonElement> Post(string url, HttpContent content, HttpStatusCode expected)
+        {
+            var response = await http.PostAsync(url, content);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(expected == response.StatusCode, $"{url}: {(int)response.StatusCode} {text}");
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        StringContent Json(object o) => new(JsonSerializer.Serialize(o), Encoding.UTF8, "application/json");
+        MultipartFormDataContent Part(string text)
+        {
+            var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "data", "part");
+            return form;
+        }
+
+        var upload = await Post("uploads", Json(new { filename = "x.jsonl", purpose = "fine-tune", bytes = 10, mime_type = "text/jsonl" }), HttpStatusCode.OK);
+        var id = upload.GetProperty("id").GetString();
+        Assert.StartsWith("upload_", id);
+        Assert.Equal("pending", upload.GetProperty("status").GetString());
+        var a = (await Post($"uploads/{id}/parts", Part("hello"), HttpStatusCode.OK)).GetProperty("id").GetString();
+        var b = (await Post($"uploads/{id}/parts", Part("world"), HttpStatusCode.OK)).GetProperty("id").GetString();
+
+        var tooFew = await Post($"uploads/{id}/complete", Json(new { part_ids = new[] { a } }), HttpStatusCode.BadRequest);
+        Assert.Contains("5 bytes", tooFew.GetProperty("error").GetProperty("message").GetString());
+        var wrongHash = await Post($"uploads/{id}/complete", Json(new { part_ids = new[] { a, b }, md5 = "00000000000000000000000000000000" }), HttpStatusCode.BadRequest);
+        Assert.Equal("md5", wrongHash.GetProperty("error").GetProperty("param").GetString());
+
+        var md5 = Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes("worldhello"))).ToLowerInvariant();
+        var done = await Post($"uploads/{id}/complete", Json(new { part_ids = new[] { b, a }, md5 }), HttpStatusCode.OK);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var fileId = done.GetProperty("file").GetProperty("id").GetString()!;
+        using var content = new MemoryStream();
+        await h.Client.DownloadFileContentAsync(fileId, content);
+        Assert.Equal("worldhello", Encoding.UTF8.GetString(content.ToArray()));
+
+        var late = await Post($"uploads/{id}/parts", Part("more"), HttpStatusCode.BadRequest);
+        Assert.Contains("completed", late.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task An_upload_expires_after_an_hour()
+    {
+        using var h = new Harness();
+        using var http = new HttpClient(h.Emulator.CreateHandler()) { BaseAddress = new Uri("http://localhost/v1/") };
+        var created = await http.PostAsync("uploads", new StringContent("{\"filename\":\"x.jsonl\",\"purpose\":\"fine-tune\",\"bytes\":4,\"mime_type\":\"text/jsonl\"}", Encoding.UTF8, "application/json"));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        h.Emulator.Clock.Advance(TimeSpan.FromMinutes(61));
+        var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[4]), "data", "part" } };
+        var response = await http.PostAsync($"uploads/{id}/parts", form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("expired", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, h.Emulator.UploadCount("expired"));
+    }
+
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) { lock (this) report(value); }
+    }
+}
