@@ -36,7 +36,17 @@ namespace FineTuning.Datasets
     {
         internal const int BlockBytes = 1 << 20;
         private const int SniffBytes = 8192;
-        private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(256 * 1024 * 1024, 16);
+        private const int PooledMax = 4 << 20;
+        private static readonly ArrayPool<byte> SmallPool = ArrayPool<byte>.Create(PooledMax, 16);
+
+        /// <summary>Blocks up to 4 MB come from a pool; bigger ones (long lines) are allocated at their exact
+        /// size so that a 64 MB line does not cost a 128 MB power-of-two array.</summary>
+        internal static byte[] Rent(int size) => size <= PooledMax ? SmallPool.Rent(size) : new byte[size];
+
+        internal static void Return(byte[] array)
+        {
+            if (array.Length <= PooledMax) SmallPool.Return(array);
+        }
 
         public static DatasetReport Validate(string path, DatasetValidationOptions? options = null,
             IProgress<long>? bytesRead = null, CancellationToken ct = default)
@@ -104,7 +114,7 @@ namespace FineTuning.Datasets
                     block.Done.Wait(token);
                     block.Failure?.Throw();
                     agg.Merge(block);
-                    block.Release(Pool);
+                    block.Release();
                     slots.Release();
                     bytesRead?.Report(block.EndOffset);
                 }
@@ -115,7 +125,7 @@ namespace FineTuning.Datasets
                 work.CompleteAdding();
                 try { Task.WaitAll(workerTasks); } catch (AggregateException) { }
                 try { readerTask.Wait(); } catch (AggregateException) { }
-                while (ordered.TryTake(out var b)) b.Release(Pool);
+                while (ordered.TryTake(out var b)) b.Release();
                 work.Dispose(); ordered.Dispose();
             }
             ct.ThrowIfCancellationRequested();
@@ -153,7 +163,7 @@ namespace FineTuning.Datasets
         {
             long offset = 0;
             int cap = BlockBytes;
-            byte[] buf = Pool.Rent(cap);
+            byte[] buf = Rent(cap);
             int len = 0;
             bool eof = false, first = true, bom = false;
             int startAt = 0;
@@ -183,7 +193,7 @@ namespace FineTuning.Datasets
                     if (eof)
                     {
                         if (len > startAt) Emit(new Block(buf, startAt, len - startAt, true, offset, bom && startAt == 3), maxLine, slots, work, ordered, token);
-                        else Pool.Return(buf);
+                        else Return(buf);
                         buf = null!;
                         return;
                     }
@@ -192,8 +202,8 @@ namespace FineTuning.Datasets
                     if (last >= 0)
                     {
                         int tail = len - last - 1;
-                        int nextCap = Math.Max(BlockBytes, (int)Math.Min((long)maxLine + 1, 2L * tail));
-                        var next = Pool.Rent(nextCap);
+                        int nextCap = Math.Max(tail + 1, Math.Max(BlockBytes, (int)Math.Min((long)maxLine + 1, 2L * tail)));
+                        var next = Rent(nextCap);
                         Buffer.BlockCopy(buf, last + 1, next, 0, tail);
                         Emit(new Block(buf, startAt, last + 1 - startAt, false, offset - tail, bom && startAt == 3), maxLine, slots, work, ordered, token);
                         buf = next; cap = nextCap; len = tail; startAt = 0;
@@ -223,15 +233,15 @@ namespace FineTuning.Datasets
                         startAt = 0;
                         if (buf.Length > BlockBytes * 2 && len <= BlockBytes)
                         {
-                            var small = Pool.Rent(BlockBytes);
+                            var small = Rent(BlockBytes);
                             Buffer.BlockCopy(buf, 0, small, 0, len);
-                            Pool.Return(buf);
+                            Return(buf);
                             buf = small;
                         }
-                        cap = Math.Max(BlockBytes, len);
+                        cap = buf.Length;
                         if (eof)
                         {
-                            Pool.Return(buf); buf = null!;
+                            Return(buf); buf = null!;
                             return;
                         }
                         continue;
@@ -239,15 +249,15 @@ namespace FineTuning.Datasets
 
                     // A line longer than the block: grow the block (up to the line limit + 1).
                     int grown = (int)Math.Min((long)maxLine + 1 + startAt, (long)cap * 2);
-                    var bigger = Pool.Rent(grown);
+                    var bigger = Rent(grown);
                     Buffer.BlockCopy(buf, 0, bigger, 0, len);
-                    Pool.Return(buf);
+                    Return(buf);
                     buf = bigger; cap = grown;
                 }
             }
             finally
             {
-                if (buf != null) Pool.Return(buf);
+                if (buf != null) Return(buf);
                 agg.TotalBytes = offset;
             }
         }
@@ -324,10 +334,10 @@ namespace FineTuning.Datasets
                 }
             }
 
-            public void Release(ArrayPool<byte> pool)
+            public void Release()
             {
                 var d = Interlocked.Exchange(ref _data, null);
-                if (d != null) pool.Return(d);
+                if (d != null) DatasetValidator.Return(d);
                 Done.Dispose();
             }
         }
