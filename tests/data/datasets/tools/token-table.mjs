@@ -1,0 +1,52 @@
+// Regenerates ../token-counts.json: exact token counts from the npm package `tiktoken`
+// (encode_ordinary, so special-token text counts as ordinary text).
+// Usage: npm install tiktoken@1.0.22 (anywhere on NODE_PATH) && node token-table.mjs > ../token-counts.json
+import { createRequire } from "module";
+const require = createRequire(import.meta.url);
+const { get_encoding } = require("tiktoken");
+
+const texts = [
+  "a <|endoftext|>",
+  "<|endoftext|>",
+  "<|endofprompt|><|fim_prefix|><|im_start|>user<|im_end|>",
+  "Hello, world!",
+  "The quick brown fox jumps over the lazy dog.",
+  "naïve café résumé façade coöperate",
+  "Ünïcödé ÀÉÎÕÜ ßẞ ǅ ﬁ",
+  "Straße, İstanbul, ΑΒΓ αβγ, Привет мир",
+  "😀😃😄 👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽",
+  "emoji in text 🚀 launch 🎉 party",
+  "你好，世界！这是一个测试。",
+  "日本語のテキストとカタカナ、ひらがな。",
+  "한국어 문장입니다.",
+  "مرحبا بالعالم",
+  "नमस्ते दुनिया",
+  "12345678901234567890123456789012345678901234567890",
+  "3.14159265358979323846264338327950288419716939937510",
+  "1,000,000 and 2,500.75",
+  "     leading spaces",
+  "trailing spaces      ",
+  "tabs\t\t\tand\nnew\n\n\nlines\r\n",
+  "                                                                ",
+  "\n\n\n\n\n\n\n\n",
+  "def add(a, b):\n    return a + b\n",
+  "for (int i = 0; i < n; i++) { sum += a[i]; }",
+  "{\"role\": \"assistant\", \"content\": \"ok\"}",
+  "SELECT * FROM users WHERE id = 42;",
+  "I'm sure they'll say it's fine, we've done it, you'd know.",
+  "I'M SURE THEY'LL SAY IT'S FINE",
+  "https://example.com/path/to/file?query=1&x=2#frag",
+  "C:\\Users\\me\\file.txt",
+  "e = mc² ∑∫∂√∞ ≠ ≤ ≥",
+  "zero\u200bwidth\u00a0nbsp",
+];
+
+function count(encName) {
+  const enc = get_encoding(encName);
+  const out = texts.map(t => enc.encode_ordinary(t).length);
+  enc.free();
+  return out;
+}
+const o = count("o200k_base"), c = count("cl100k_base");
+const rows = texts.map((t, i) => ({ text: t, o200k_base: o[i], cl100k_base: c[i] }));
+console.log(JSON.stringify({ generator: "tiktoken@1.0.22 encode_ordinary", rows }, null, 2));
