@@ -15,6 +15,7 @@
         'Connect-FineTuningService'
         'Disconnect-FineTuningService'
         'Get-FineTuningConnection'
+        'Test-FineTuningDataset'
         'Add-FineTuningFile'
         'Get-FineTuningFile'
         'Save-FineTuningFile'

@@ -442,6 +442,14 @@ namespace FineTuning.Emulator
                 Fail(record, at, training.ErrorCode!, training.Error, "training_file");
                 return;
             }
+            // The module's own validator, the same that Test-FineTuningDataset runs, has the last word.
+            var report = Check(trainingFile, record, job.Model!);
+            if (FirstError(report, "training") is (string code, string message))
+            {
+                Fail(record, at, code, message, "training_file");
+                return;
+            }
+            training.BilledTokens = report.Tokens.BillableTokensPerEpoch;
             TrainingData? validation = null;
             if (job.ValidationFile != null)
             {
@@ -454,6 +462,12 @@ namespace FineTuning.Emulator
                 if (validation.Error != null)
                 {
                     Fail(record, at, validation.ErrorCode!, validation.Error, "validation_file");
+                    return;
+                }
+                var validationReport = Check(validationFile, record, job.Model!);
+                if (FirstError(validationReport, "validation") is (string vcode, string vmessage))
+                {
+                    Fail(record, at, vcode, vmessage, "validation_file");
                     return;
                 }
             }
@@ -475,6 +489,29 @@ namespace FineTuning.Emulator
             AddEvent(record, at, "Files validated, moving job to queued state");
             record.NextAt = at + Timing.Queue;
             EstimateFinish(record, at);
+        }
+
+        private static FineTuning.Datasets.DatasetReport Check(StoredFile file, JobRecord record, string model)
+        {
+            var method = record.MethodType == "dpo" ? FineTuning.Datasets.TrainingMethod.Dpo
+                : record.MethodType == "reinforcement" ? FineTuning.Datasets.TrainingMethod.Reinforcement
+                : FineTuning.Datasets.TrainingMethod.Supervised;
+            using var stream = file.OpenRead();
+            return FineTuning.Datasets.DatasetValidator.Validate(stream, file.Info.Id,
+                new FineTuning.Datasets.DatasetValidationOptions { Method = method, Model = model, MaxFindings = 50 });
+        }
+
+        /// <summary>The service's error for the first error the validator found, or null when there is none.</summary>
+        private static (string, string)? FirstError(FineTuning.Datasets.DatasetReport report, string kind)
+        {
+            // The ten-example minimum applies to training files only.
+            var first = report.Findings.FirstOrDefault(f => f.Severity == FineTuning.Datasets.FindingSeverity.Error &&
+                !(kind == "validation" && f.Code == FineTuning.Datasets.FindingCodes.TooFewExamples));
+            if (first is null) return null;
+            if (first.Code == FineTuning.Datasets.FindingCodes.TooFewExamples && kind == "training")
+                return ("invalid_n_examples", $"Training file has {report.Examples} example(s), but must have at least 10 examples");
+            var where = first.LineNumber > 0 ? $"Line {first.LineNumber}" + (first.FieldPath is null ? string.Empty : $", {first.FieldPath}") + ": " : string.Empty;
+            return ($"invalid_{kind}_file", $"The job failed due to an invalid {kind} file. Invalid file format. {where}{first.Message}");
         }
 
         private static void CreateTrainer(JobRecord record, TrainingData training, TrainingData? validation)

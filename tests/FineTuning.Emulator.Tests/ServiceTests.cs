@@ -57,6 +57,19 @@ public class ValidationFailureTests
     }
 
     [Fact]
+    public async Task The_dataset_validator_fails_a_job_the_line_reader_would_accept()
+    {
+        using var h = new Harness();
+        var lines = Harness.ChatLines(12).ToList();
+        lines[6] = lines[6].TrimEnd('}') + ",\"colour\":\"blue\"}";
+        var file = await h.UploadAsync(lines);
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id)).Id, "failed", "succeeded");
+        Assert.Equal("invalid_training_file", job.Error!.Code);
+        Assert.Contains("Line 7", job.Error.Message);
+        Assert.Contains("colour", job.Error.Message);
+    }
+
+    [Fact]
     public async Task Preference_data_trains_a_dpo_job()
     {
         using var h = new Harness();

@@ -280,7 +280,7 @@ Describe 'Jobs that fail on the service' {
     AfterEach { Stop-FineTuningEmulator }
 
     It 'fails a job with fewer than 10 examples and Wait reports the code' {
-        $small = Add-FineTuningFile (New-TestDataset -Count 5)
+        $small = Add-FineTuningFile (New-TestDataset -Count 5) -WarningAction SilentlyContinue
         $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $small.Id
         $emu.Emulator.Clock.Advance([TimeSpan]::FromMinutes(30))
         $out = Wait-FineTuningJob $job.Id -ErrorVariable errs -ErrorAction SilentlyContinue
@@ -293,7 +293,7 @@ Describe 'Jobs that fail on the service' {
     It 'fails a job whose training file is not JSONL' {
         $path = Join-Path $TestDrive 'notjson.jsonl'
         Set-Content $path -Value ('this is not json', 'nor is this') 
-        $bad = Add-FineTuningFile $path
+        $bad = Add-FineTuningFile $path -SkipValidation
         $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $bad.Id
         $failed = Step-Emulator $emu $job.Id -Status failed, succeeded
         $failed.Status | Should -Be 'failed'

@@ -4,7 +4,7 @@ Describe 'Results: Get-FineTuningMetric, Save-FineTuningFile, Remove-FineTuningF
     BeforeAll {
         $script:emu = Start-TestEmulator
         $script:train = Add-FineTuningFile (New-TestDataset -Count 12)
-        $script:valid = Add-FineTuningFile (New-TestDataset -Count 4 -Name valid.jsonl)
+        $script:valid = Add-FineTuningFile (New-TestDataset -Count 4 -Name valid.jsonl) -WarningAction SilentlyContinue
         $job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -ValidationFile $valid -Epochs 3 -BatchSize 4
         $script:done = Step-Emulator $emu $job.Id -Status succeeded
     }

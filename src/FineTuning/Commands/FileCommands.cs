@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using FineTuning.Client;
 
@@ -21,6 +22,17 @@ namespace FineTuning.Commands
 
         /// <summary>Send the file in parts through the Uploads API even when it is under 512 MB (larger files always are).</summary>
         [Parameter] public SwitchParameter UseUploadApi { get; set; }
+
+        /// <summary>Upload without checking the dataset first (files of purpose fine-tune are checked by default).</summary>
+        [Parameter] public SwitchParameter SkipValidation { get; set; }
+
+        private System.Threading.CancellationTokenSource? _validationStop;
+
+        protected override void StopProcessing()
+        {
+            _validationStop?.Cancel();
+            base.StopProcessing();
+        }
 
         protected override string Noun => "File";
 
@@ -57,6 +69,29 @@ namespace FineTuning.Commands
                     WriteError(new ErrorRecord(new IOException($"'{full}' is {length:N0} bytes; the service takes files of up to 8 GB."),
                         "FileTooLarge", ErrorCategory.LimitsExceeded, item));
                     continue;
+                }
+                if (!SkipValidation && Purpose == "fine-tune")
+                {
+                    var report = TestFineTuningDatasetCommand.Validate(this, full, null, null, null, ref _validationStop);
+                    if (report is null) continue;
+                    // Fewer than ten examples is fine for a validation file, so it only warns here.
+                    var blocking = report.Findings.Where(f => f.Severity == FineTuning.Datasets.FindingSeverity.Error &&
+                        f.Code != FineTuning.Datasets.FindingCodes.TooFewExamples).ToList();
+                    if (report.Findings.Any(f => f.Code == FineTuning.Datasets.FindingCodes.TooFewExamples))
+                        WriteWarning($"{name} has {report.Examples} example(s): enough for a validation file, but a training file needs at least 10.");
+                    if (blocking.Count > 0)
+                    {
+                        // Nothing is sent: the service would only fail the job later, after the upload.
+                        var first = blocking.Take(5).Select(f => "  " + f);
+                        var message = $"'{full}' is not a valid fine-tuning dataset ({blocking.Count} error(s)); nothing was uploaded:\n" +
+                            string.Join("\n", first) + (blocking.Count > 5 ? "\n  ..." : string.Empty) +
+                            "\nTest-FineTuningDataset lists every finding; -SkipValidation uploads anyway.";
+                        ThrowTerminatingError(new ErrorRecord(new InvalidDataException(message), "InvalidDataset", ErrorCategory.InvalidData, item)
+                        {
+                            ErrorDetails = new ErrorDetails(message),
+                        });
+                    }
+                    WriteVerbose($"{name}: {report.Examples} examples, {report.Tokens.Total:N0} tokens; no errors.");
                 }
                 var parts = UseUploadApi || length > FineTuningClient.FilesApiLimit;
                 var how = parts ? $"in {Math.Max(1, (length + FineTuningClient.DefaultPartSize - 1) / FineTuningClient.DefaultPartSize)} part(s) through the Uploads API" : "through the Files API";

@@ -1,0 +1,136 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using FineTuning.Datasets;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Test-FineTuningDataset: checks a JSONL training file locally, line by line, with exact token counts.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "FineTuningDataset")]
+    [OutputType(typeof(DatasetReport))]
+    public sealed class TestFineTuningDatasetCommand : PSCmdlet
+    {
+        /// <summary>The type name that selects the view listing every finding.</summary>
+        public const string DetailedTypeName = "FineTuning.Datasets.DatasetReport#Detailed";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>The training method the file is meant for; the format must fit it.</summary>
+        [Parameter]
+        public TrainingMethod Method { get; set; } = TrainingMethod.Supervised;
+
+        /// <summary>The model to fine-tune: it picks the token encoding and the per-example token limit.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Model { get; set; } = "gpt-4o-mini-2024-07-18";
+
+        /// <summary>Epochs for the cost estimate; default: what the service picks on "auto".</summary>
+        [Parameter]
+        [ValidateRange(1, 50)]
+        public int Epochs { get; set; }
+
+        /// <summary>Show every finding rather than the first few of each kind (the report holds all of them either way).</summary>
+        [Parameter] public SwitchParameter Detailed { get; set; }
+
+        private System.Threading.CancellationTokenSource? _stop;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var item in Path)
+            {
+                string full;
+                try
+                {
+                    full = GetUnresolvedProviderPathFromPSPath(item);
+                }
+                catch (Exception ex)
+                {
+                    WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
+                    continue;
+                }
+                if (Directory.Exists(full))
+                {
+                    WriteError(new ErrorRecord(new IOException($"'{full}' is a directory; -Path takes a .jsonl file."), "PathIsDirectory", ErrorCategory.InvalidArgument, item));
+                    continue;
+                }
+                if (!File.Exists(full))
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"The dataset file '{full}' does not exist.", full), "PathNotFound", ErrorCategory.ObjectNotFound, item));
+                    continue;
+                }
+                var report = Validate(this, full, Method, Model, MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null, ref _stop);
+                if (report is null) continue;
+                var output = PSObject.AsPSObject(report);
+                if (Detailed) output.TypeNames.Insert(0, DetailedTypeName);
+                WriteObject(output);
+            }
+        }
+
+        /// <summary>Runs the validator with a progress bar; null (and an error written) when it fails.</summary>
+        internal static DatasetReport? Validate(PSCmdlet cmdlet, string full, TrainingMethod? method, string? model, int? epochs,
+            ref System.Threading.CancellationTokenSource? stop)
+        {
+            var length = new FileInfo(full).Length;
+            var activity = $"Checking {System.IO.Path.GetFileName(full)}";
+            stop = new System.Threading.CancellationTokenSource();
+            var progress = new Progress(length);
+            var options = new DatasetValidationOptions { Method = method, Model = model, Epochs = epochs };
+            var token = stop.Token;
+            var task = System.Threading.Tasks.Task.Run(() => DatasetValidator.Validate(full, options, progress, token));
+            try
+            {
+                while (!task.Wait(200))
+                {
+                    var percent = length == 0 ? 100 : (int)Math.Min(100, progress.Bytes * 100 / length);
+                    cmdlet.WriteProgress(new ProgressRecord(2, activity, $"{progress.Bytes:N0} of {length:N0} bytes") { PercentComplete = percent });
+                }
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                cmdlet.WriteError(ErrorMapping.ToErrorRecord(ex, full, "Dataset"));
+                return null;
+            }
+            finally
+            {
+                cmdlet.WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        protected override void StopProcessing() => _stop?.Cancel();
+
+        private sealed class Progress : IProgress<long>
+        {
+            private long _bytes;
+            public Progress(long total) { }
+            public long Bytes => System.Threading.Interlocked.Read(ref _bytes);
+            public void Report(long value) => System.Threading.Interlocked.Exchange(ref _bytes, value);
+        }
+    }
+
+    /// <summary>How findings are shown in the default view: the first few of each code.</summary>
+    public static class DatasetReportFormatting
+    {
+        public static string Summary(DatasetReport report, int perCode)
+        {
+            if (report.Findings.Count == 0) return "(none)";
+            var sb = new System.Text.StringBuilder();
+            foreach (var group in report.Findings.GroupBy(f => f.Code))
+            {
+                var total = report.FindingCounts.TryGetValue(group.Key, out var n) ? n : group.Count();
+                sb.Append(group.First().Severity).Append(' ').Append(group.Key).Append(" (").Append(total).Append(")\n");
+                foreach (var f in group.Take(perCode)) sb.Append("  ").Append(f).Append('\n');
+                if (total > perCode) sb.Append("  ... ").Append(total - perCode).Append(" more; use -Detailed or .Findings\n");
+            }
+            return sb.ToString().TrimEnd('\n');
+        }
+    }
+}
