@@ -101,6 +101,8 @@ function Invoke-Xunit {
 }
 
 function Invoke-PesterSuite {
+    # The suites are written for the default (non-strict) mode of a user session.
+    Set-StrictMode -Off
     $pester = Get-PesterPath
     Import-Module $pester -Force
     $env:FINETUNING_MODULE_PATH = $moduleOut
