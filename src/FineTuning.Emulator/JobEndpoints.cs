@@ -116,6 +116,7 @@ namespace FineTuning.Emulator
             if (methodType == "reinforcement")
             {
                 if (grader is null) throw new ApiError(400, "Missing required parameter: 'method.reinforcement.grader'.", "method.reinforcement.grader", null);
+                CheckGrader(grader.Value, "method.reinforcement.grader");
                 if (string.IsNullOrEmpty(validationFileId)) throw new ApiError(400, "Reinforcement fine-tuning requires a validation_file.", "validation_file", null);
             }
             var prefix = methodType == "supervised" && root.TryGetProperty("hyperparameters", out _) ? "hyperparameters" : $"method.{methodType}.hyperparameters";

@@ -60,6 +60,11 @@ namespace FineTuning.Emulator
             var jobs = new JsonArray();
             foreach (var r in _jobs.Values.OrderBy(j => j.Sequence)) jobs.Add(JobState(r));
             root["jobs"] = jobs;
+            root["permissions"] = new JsonArray(_permissions.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p.Id, ["checkpoint"] = p.Checkpoint, ["project_id"] = p.ProjectId,
+                ["created_at_ms"] = p.CreatedAt.ToUnixTimeMilliseconds(), ["sequence"] = p.Sequence,
+            }).ToArray());
             WriteAtomically(SnapshotPath, Encoding.UTF8.GetBytes(root.ToJsonString()));
             // Contents of deleted files go once the snapshot no longer mentions them.
             foreach (var path in Directory.EnumerateFiles(Path.Combine(_stateDirectory!, "files"), "*.bin").ToList())
@@ -181,6 +186,17 @@ namespace FineTuning.Emulator
                     }
                 }
                 _jobs[r.Job.Id] = r;
+            }
+            if (root["permissions"] is JsonArray permissions)
+            {
+                foreach (var p in permissions)
+                {
+                    _permissions.Add(new CheckpointPermission
+                    {
+                        Id = (string)p!["id"]!, Checkpoint = (string)p["checkpoint"]!, ProjectId = (string)p["project_id"]!,
+                        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)p["created_at_ms"]!), Sequence = (long)p["sequence"]!,
+                    });
+                }
             }
             return DateTimeOffset.FromUnixTimeMilliseconds((long)root["now_ms"]!);
         }

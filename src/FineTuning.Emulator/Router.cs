@@ -142,6 +142,11 @@ namespace FineTuning.Emulator
 
             if (segments.Length >= 1 && segments[0] == "files") return Files(request, method, segments);
             if (segments.Length >= 2 && segments[0] == "fine_tuning" && segments[1] == "jobs") return Jobs(request, method, segments, azure);
+            if (segments.Length == 4 && segments[0] == "fine_tuning" && segments[1] == "alpha" && segments[2] == "graders" && method == "POST" &&
+                (segments[3] == "run" || segments[3] == "validate"))
+                return GraderEndpoint(request, segments[3]);
+            if (segments.Length >= 4 && segments[0] == "fine_tuning" && segments[1] == "checkpoints" && segments[3] == "permissions")
+                return Permissions(request, method, segments);
             if (segments.Length >= 1 && segments[0] == "models") return Models(method, segments);
             if (segments.Length >= 1 && segments[0] == "uploads") return Uploads(request, method, segments);
             throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
