@@ -112,10 +112,29 @@ function Invoke-PesterSuite {
     $config.Output.Verbosity = 'Normal'
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $root 'out/test-results/pester.xml'
-    Write-Host 'Running Pester suite' -ForegroundColor Cyan
+    Write-Host 'Running Pester suite (emulator in process)' -ForegroundColor Cyan
     $result = Invoke-Pester -Configuration $config
+    $passed = $result.PassedCount
     $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    [pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed }
+
+    # The suites that drive the emulator run again with it on a loopback port, over real HTTP.
+    $config = New-PesterConfiguration
+    $config.Run.Path = @(Get-ChildItem (Join-Path $root 'tests/Pester') -Filter *.Tests.ps1 |
+        Where-Object Name -notin 'Help.Tests.ps1', 'Interop.Tests.ps1' | ForEach-Object FullName)
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Normal'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $root 'out/test-results/pester-loopback.xml'
+    Write-Host 'Running Pester suite again (emulator on 127.0.0.1, real HTTP)' -ForegroundColor Cyan
+    $env:FINETUNING_TEST_LOOPBACK = '1'
+    try {
+        $loopback = Invoke-Pester -Configuration $config
+    } finally {
+        Remove-Item Env:FINETUNING_TEST_LOOPBACK -ErrorAction SilentlyContinue
+    }
+    $passed += $loopback.PassedCount
+    $failed += $loopback.FailedCount + $loopback.FailedBlocksCount + $loopback.FailedContainersCount
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
 }
 
 function Invoke-Test {

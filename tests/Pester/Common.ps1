@@ -46,3 +46,14 @@ function Step-Emulator {
     }
     throw "Job $JobId did not reach $($Status -join '/') (last status: $($job.Status))."
 }
+
+if ($env:FINETUNING_TEST_LOOPBACK -eq '1') {
+    # The same suite over real HTTP: every emulator the tests start listens on 127.0.0.1, and the
+    # cmdlets reach it through sockets instead of the in-process handler.
+    function Start-FineTuningEmulator {
+        [CmdletBinding()]
+        param([int] $Port, [double] $TimeScale, [int] $Seed, [securestring] $ApiKey, [switch] $ManualClock, [string] $StatePath, [switch] $NoConnect)
+        if (-not $PSBoundParameters.ContainsKey('Port')) { $PSBoundParameters['Port'] = 0 }
+        FineTuning\Start-FineTuningEmulator @PSBoundParameters
+    }
+}

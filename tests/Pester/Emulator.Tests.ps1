@@ -3,7 +3,7 @@ BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
     AfterEach { Stop-FineTuningEmulator }
 
-    It 'runs in process by default and becomes the session connection' {
+    It 'runs in process by default and becomes the session connection' -Skip:($env:FINETUNING_TEST_LOOPBACK -eq '1') {
         $emu = Start-FineTuningEmulator
         $emu.InProcess | Should -BeTrue
         $emu.BaseUri | Should -Not -BeNullOrEmpty
