@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace FineTuning.Datasets
@@ -202,7 +203,7 @@ namespace FineTuning.Datasets
                 {
                     case "prompt":
                         prompt = true;
-                        if (p.Value.ValueKind == JsonValueKind.String) tokens += Count(p.Value.GetString());
+                        if (p.Value.ValueKind == JsonValueKind.String) tokens += CountString(p.Value);
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPromptCompletion,
                             $"'prompt' must be a string, not a {Describe(p.Value.ValueKind)}.", "prompt");
                         break;
@@ -362,7 +363,7 @@ namespace FineTuning.Datasets
             int i = 0;
             foreach (var m in messages.EnumerateArray())
             {
-                var path = prefix + "[" + i + "]";
+                var path = Indexed(prefix, i);
                 i++;
                 if (m.ValueKind != JsonValueKind.Object)
                 {
@@ -381,7 +382,7 @@ namespace FineTuning.Datasets
             string? role = null;
             if (m.TryGetProperty("role", out var roleEl))
             {
-                if (roleEl.ValueKind == JsonValueKind.String) role = roleEl.GetString();
+                if (roleEl.ValueKind == JsonValueKind.String) role = ReadRole(roleEl);
                 else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.MissingRole,
                     $"'role' must be a string such as \"user\" or \"assistant\", not a {Describe(roleEl.ValueKind)}.", path + ".role");
             }
@@ -392,7 +393,7 @@ namespace FineTuning.Datasets
             }
             r.LastRole = role;
 
-            int tokens = 3 + Count(role);
+            int tokens = 3 + CountRole(role);
             bool known = true;
             switch (role)
             {
@@ -420,51 +421,51 @@ namespace FineTuning.Datasets
 
             foreach (var p in m.EnumerateObject())
             {
-                var ppath = path + "." + p.Name;
+                string PP() => path + "." + p.Name;
                 switch (p.Name)
                 {
                     case "role": case "content": break;
                     case "name":
-                        if (p.Value.ValueKind == JsonValueKind.String) tokens += Count(p.Value.GetString()) + 1;
+                        if (p.Value.ValueKind == JsonValueKind.String) tokens += CountString(p.Value) + 1;
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                            $"'name' must be a string, not a {Describe(p.Value.ValueKind)}.", ppath);
+                            $"'name' must be a string, not a {Describe(p.Value.ValueKind)}.", PP());
                         break;
                     case "weight":
                         if (!isAssistant)
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidWeight,
-                                "'weight' applies only to assistant messages; remove it from this message.", ppath);
+                                "'weight' applies only to assistant messages; remove it from this message.", PP());
                         else if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out weight) || (weight != 0 && weight != 1))
                         {
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidWeight,
-                                $"'weight' must be 0 (do not train on this message) or 1 (train on it), not {Raw(p.Value)}.", ppath);
+                                $"'weight' must be 0 (do not train on this message) or 1 (train on it), not {Raw(p.Value)}.", PP());
                             weight = 1;
                         }
                         break;
                     case "tool_calls":
                         hasToolCalls = true;
-                        callTokens += CheckToolCalls(p.Value, ppath, isAssistant);
+                        callTokens += CheckToolCalls(p.Value, PP(), isAssistant);
                         break;
                     case "function_call":
                         hasFunctionCall = true;
-                        callTokens += CheckFunctionCall(p.Value, ppath, isAssistant);
+                        callTokens += CheckFunctionCall(p.Value, PP(), isAssistant);
                         break;
                     case "tool_call_id":
-                        if (p.Value.ValueKind == JsonValueKind.String && role == "tool") tokens += Count(p.Value.GetString());
+                        if (p.Value.ValueKind == JsonValueKind.String && role == "tool") tokens += CountString(p.Value);
                         else if (role != "tool")
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidToolCall,
-                                "'tool_call_id' belongs only on tool messages; remove it.", ppath);
+                                "'tool_call_id' belongs only on tool messages; remove it.", PP());
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidToolCall,
-                            $"'tool_call_id' must be a string, not a {Describe(p.Value.ValueKind)}.", ppath);
+                            $"'tool_call_id' must be a string, not a {Describe(p.Value.ValueKind)}.", PP());
                         break;
                     case "refusal":
                         if (!isAssistant || (p.Value.ValueKind != JsonValueKind.String && p.Value.ValueKind != JsonValueKind.Null))
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                                "'refusal' is allowed only on assistant messages, as a string or null.", ppath);
-                        else if (p.Value.ValueKind == JsonValueKind.String) callTokens += Count(p.Value.GetString());
+                                "'refusal' is allowed only on assistant messages, as a string or null.", PP());
+                        else if (p.Value.ValueKind == JsonValueKind.String) callTokens += CountString(p.Value);
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}' in a message. Messages may hold role, content, name, weight, tool_calls, tool_call_id and function_call; remove it.", ppath);
+                            $"Unrecognized key '{p.Name}' in a message. Messages may hold role, content, name, weight, tool_calls, tool_call_id and function_call; remove it.", PP());
                         break;
                 }
             }
@@ -492,7 +493,6 @@ namespace FineTuning.Datasets
 
         private int CheckContent(JsonElement m, string path, string? role, bool hasCalls, MessageContext context)
         {
-            var cpath = path + ".content";
             if (!m.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
             {
                 if (!hasCalls && role != null)
@@ -500,22 +500,21 @@ namespace FineTuning.Datasets
                         role == "assistant"
                             ? "The assistant message has no content and no tool_calls. Add the answer as \"content\"."
                             : $"The {role} message has no 'content'. Add \"content\": \"...\".",
-                        content.ValueKind == JsonValueKind.Null ? cpath : path);
+                        content.ValueKind == JsonValueKind.Null ? path + ".content" : path);
                 return 0;
             }
             switch (content.ValueKind)
             {
                 case JsonValueKind.String:
-                    var s = content.GetString();
-                    if (string.IsNullOrEmpty(s) && !hasCalls && (role == "assistant" || role == "user"))
+                    if (!hasCalls && (role == "assistant" || role == "user") && JsonMarshal.GetRawUtf8Value(content).Length == 2)
                         Add(FindingScope.All, FindingSeverity.Warning, FindingCodes.EmptyContent,
-                            $"The {role} message's content is empty. Write the text or drop the message.", cpath);
-                    return Count(s);
+                            $"The {role} message's content is empty. Write the text or drop the message.", path + ".content");
+                    return CountString(content);
                 case JsonValueKind.Array:
-                    return CheckParts(content, cpath, role, context);
+                    return CheckParts(content, path + ".content", role, context);
                 default:
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
-                        $"'content' must be a string or an array of content parts, not a {Describe(content.ValueKind)}.", cpath);
+                        $"'content' must be a string or an array of content parts, not a {Describe(content.ValueKind)}.", path + ".content");
                     return 0;
             }
         }
@@ -539,7 +538,7 @@ namespace FineTuning.Datasets
                 var t = type.GetString();
                 if (t == "text")
                 {
-                    if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String) tokens += Count(text.GetString());
+                    if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String) tokens += CountString(text);
                     else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
                         "A text part needs \"text\": \"...\" as a string.", ppath + ".text");
                 }
@@ -635,7 +634,7 @@ namespace FineTuning.Datasets
         {
             int tokens = 0;
             if (fn.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString()!.Length > 0)
-                tokens += Count(name.GetString());
+                tokens += CountString(name);
             else
                 Add(FindingScope.All, FindingSeverity.Error, code, "The call needs a non-empty string 'name'.", path + ".name");
             if (fn.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.String)
@@ -720,6 +719,60 @@ namespace FineTuning.Datasets
         // ---- helpers --------------------------------------------------------------------------
 
         private int Count(string? s) => _counter.Count(s);
+
+        private char[] _chars = new char[4096];
+        private readonly Dictionary<string, int> _roleTokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        private static readonly string[] MessagePaths = BuildPaths("messages", 256);
+
+        private static string[] BuildPaths(string prefix, int n)
+        {
+            var a = new string[n];
+            for (int i = 0; i < n; i++) a[i] = prefix + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+            return a;
+        }
+
+        private static string Indexed(string prefix, int i) =>
+            prefix == "messages" && i < MessagePaths.Length ? MessagePaths[i] : prefix + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+
+        private static string? ReadRole(JsonElement e)
+        {
+            if (e.ValueEquals("user")) return "user";
+            if (e.ValueEquals("assistant")) return "assistant";
+            if (e.ValueEquals("system")) return "system";
+            if (e.ValueEquals("tool")) return "tool";
+            if (e.ValueEquals("developer")) return "developer";
+            return e.GetString();
+        }
+
+        private int CountRole(string? role)
+        {
+            if (role == null) return 0;
+            if (_roleTokens.TryGetValue(role, out var n)) return n;
+            n = Count(role);
+            if (_roleTokens.Count < 64) _roleTokens[role] = n;
+            return n;
+        }
+
+        /// <summary>Tokens of a JSON string value. Strings without escapes are decoded straight from the
+        /// line's UTF-8 into a reused buffer, sparing a string allocation per value.</summary>
+        private unsafe int CountString(JsonElement e)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(e);
+            if (raw.Length < 2) return 0;
+            var inner = raw.Slice(1, raw.Length - 2);
+            if (inner.Length == 0) return 0;
+            if (inner.IndexOf((byte)'\\') >= 0) return Count(e.GetString());
+            if (_chars.Length < inner.Length) _chars = new char[Math.Max(inner.Length, _chars.Length * 2)];
+            int n;
+            fixed (byte* src = inner)
+            fixed (char* dst = _chars)
+            {
+                n = Utf8.GetChars(src, inner.Length, dst, _chars.Length);
+            }
+            return _counter.Count(new ReadOnlySpan<char>(_chars, 0, n));
+        }
+
+        private static readonly System.Text.UTF8Encoding Utf8 = new System.Text.UTF8Encoding(false, false);
 
         private void Add(FindingScope scope, FindingSeverity severity, string code, string message, string? path = null, int? column = null)
         {
