@@ -108,7 +108,7 @@ namespace FineTuning.Datasets
                 {
                     _info.Kind = LineKind.Broken;
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.NotAnObject,
-                        $"The line is a JSON {Describe(root.ValueKind)}, not an object. Each example must be an object such as {{\"messages\": [...]}}.");
+                        $"The line is {Describe(root.ValueKind)}, not an object. Each example must be an object such as {{\"messages\": [...]}}.");
                     return _info;
                 }
                 _info.Hash = ByteTools.Fingerprint(line.Span);
@@ -148,7 +148,7 @@ namespace FineTuning.Datasets
                     case "parallel_tool_calls":
                         if (p.Value.ValueKind != JsonValueKind.True && p.Value.ValueKind != JsonValueKind.False)
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                                $"parallel_tool_calls must be true or false, not a {Describe(p.Value.ValueKind)}.", "parallel_tool_calls");
+                                $"parallel_tool_calls must be true or false, not {Describe(p.Value.ValueKind)}.", "parallel_tool_calls");
                         break;
                     default:
                         Add(FindingScope.ChatOnly, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
@@ -161,9 +161,9 @@ namespace FineTuning.Datasets
             if (messages.ValueKind != JsonValueKind.Array)
             {
                 Add(FindingScope.ChatOnly, FindingSeverity.Error, FindingCodes.MissingMessages,
-                    $"'messages' must be an array of message objects, not a {Describe(messages.ValueKind)}.", "messages");
+                    $"'messages' must be an array of message objects, not {Describe(messages.ValueKind)}.", "messages");
                 Add(FindingScope.ReinforcementOnly, FindingSeverity.Error, FindingCodes.ReinforcementMissingMessages,
-                    $"'messages' must be an array of message objects, not a {Describe(messages.ValueKind)}.", "messages");
+                    $"'messages' must be an array of message objects, not {Describe(messages.ValueKind)}.", "messages");
                 return;
             }
             if (messages.GetArrayLength() == 0)
@@ -205,7 +205,7 @@ namespace FineTuning.Datasets
                         prompt = true;
                         if (p.Value.ValueKind == JsonValueKind.String) tokens += CountString(p.Value);
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPromptCompletion,
-                            $"'prompt' must be a string, not a {Describe(p.Value.ValueKind)}.", "prompt");
+                            $"'prompt' must be a string, not {Describe(p.Value.ValueKind)}.", "prompt");
                         break;
                     case "completion":
                         completion = true;
@@ -219,7 +219,7 @@ namespace FineTuning.Datasets
                                     "'completion' is empty, so the example trains nothing. Write the ideal completion.", "completion");
                         }
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPromptCompletion,
-                            $"'completion' must be a string, not a {Describe(p.Value.ValueKind)}.", "completion");
+                            $"'completion' must be a string, not {Describe(p.Value.ValueKind)}.", "completion");
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
@@ -284,7 +284,7 @@ namespace FineTuning.Datasets
             if (input.ValueKind != JsonValueKind.Object)
             {
                 Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPreferenceInput,
-                    $"'input' must be an object such as {{\"messages\": [...]}}, not a {Describe(input.ValueKind)}.", "input");
+                    $"'input' must be an object such as {{\"messages\": [...]}}, not {Describe(input.ValueKind)}.", "input");
                 return 0;
             }
             int tokens = 0;
@@ -308,7 +308,7 @@ namespace FineTuning.Datasets
                     case "parallel_tool_calls":
                         if (p.Value.ValueKind != JsonValueKind.True && p.Value.ValueKind != JsonValueKind.False)
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                                $"parallel_tool_calls must be true or false, not a {Describe(p.Value.ValueKind)}.", "input.parallel_tool_calls");
+                                $"parallel_tool_calls must be true or false, not {Describe(p.Value.ValueKind)}.", "input.parallel_tool_calls");
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
@@ -327,7 +327,7 @@ namespace FineTuning.Datasets
             if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
             {
                 Add(FindingScope.All, FindingSeverity.Error, code,
-                    $"'{name}' must be a non-empty array ending with one assistant message, not {(value.ValueKind == JsonValueKind.Array ? "an empty array" : "a " + Describe(value.ValueKind))}.", name);
+                    $"'{name}' must be a non-empty array ending with one assistant message, not {(value.ValueKind == JsonValueKind.Array ? "an empty array" : Describe(value.ValueKind))}.", name);
                 return (0, 0);
             }
             var r = CheckMessages(value, name, MessageContext.PreferenceOutput);
@@ -368,7 +368,7 @@ namespace FineTuning.Datasets
                 if (m.ValueKind != JsonValueKind.Object)
                 {
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidMessage,
-                        $"A message must be an object with 'role' and 'content', not a {Describe(m.ValueKind)}.", path);
+                        $"A message must be an object with 'role' and 'content', not {Describe(m.ValueKind)}.", path);
                     r.LastRole = null;
                     continue;
                 }
@@ -384,7 +384,7 @@ namespace FineTuning.Datasets
             {
                 if (roleEl.ValueKind == JsonValueKind.String) role = ReadRole(roleEl);
                 else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.MissingRole,
-                    $"'role' must be a string such as \"user\" or \"assistant\", not a {Describe(roleEl.ValueKind)}.", path + ".role");
+                    $"'role' must be a string such as \"user\" or \"assistant\", not {Describe(roleEl.ValueKind)}.", path + ".role");
             }
             else
             {
@@ -428,7 +428,7 @@ namespace FineTuning.Datasets
                     case "name":
                         if (p.Value.ValueKind == JsonValueKind.String) tokens += CountString(p.Value) + 1;
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                            $"'name' must be a string, not a {Describe(p.Value.ValueKind)}.", PP());
+                            $"'name' must be a string, not {Describe(p.Value.ValueKind)}.", PP());
                         break;
                     case "weight":
                         if (!isAssistant)
@@ -455,7 +455,7 @@ namespace FineTuning.Datasets
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidToolCall,
                                 "'tool_call_id' belongs only on tool messages; remove it.", PP());
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidToolCall,
-                            $"'tool_call_id' must be a string, not a {Describe(p.Value.ValueKind)}.", PP());
+                            $"'tool_call_id' must be a string, not {Describe(p.Value.ValueKind)}.", PP());
                         break;
                     case "refusal":
                         if (!isAssistant || (p.Value.ValueKind != JsonValueKind.String && p.Value.ValueKind != JsonValueKind.Null))
@@ -514,7 +514,7 @@ namespace FineTuning.Datasets
                     return CheckParts(content, path + ".content", role, context);
                 default:
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
-                        $"'content' must be a string or an array of content parts, not a {Describe(content.ValueKind)}.", path + ".content");
+                        $"'content' must be a string or an array of content parts, not {Describe(content.ValueKind)}.", path + ".content");
                     return 0;
             }
         }
@@ -792,14 +792,14 @@ namespace FineTuning.Datasets
 
         internal static string Describe(JsonValueKind kind) => kind switch
         {
-            JsonValueKind.Object => "object",
-            JsonValueKind.Array => "array",
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True => "boolean",
-            JsonValueKind.False => "boolean",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True => "a boolean",
+            JsonValueKind.False => "a boolean",
             JsonValueKind.Null => "null",
-            _ => "value",
+            _ => "a value",
         };
 
         private static string Raw(JsonElement e)
