@@ -17,7 +17,7 @@ namespace FineTuning.Datasets
 
         private readonly List<DatasetFinding> _findings = new List<DatasetFinding>();
         private readonly Dictionary<string, long> _counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        private readonly Dictionary<Fingerprint, long> _seen = new Dictionary<Fingerprint, long>();
+        private readonly FingerprintTable _seen = new FingerprintTable();
         private readonly long[] _histogram = new long[HistogramSize];
         private readonly SortedDictionary<int, long> _bigCounts = new SortedDictionary<int, long>();
         private bool _truncated;
@@ -137,11 +137,11 @@ namespace FineTuning.Datasets
                     $"The example has {tokens.ToString("N0", CultureInfo.InvariantCulture)} tokens, over the limit of {_limit.ToString("N0", CultureInfo.InvariantCulture)} for this model; the service will truncate it. Shorten it or split the conversation."));
             }
 
-            if (_seen.TryGetValue(info.Hash, out var firstLine))
+            if (!_seen.TryAdd(info.Hash, line, out var firstLine))
                 Add(new DatasetFinding(line, FindingSeverity.Warning, FindingCodes.DuplicateExample,
-                    $"The example repeats line {firstLine} exactly. Duplicates over-weight one example; remove the copy."));
-            else
-                _seen.Add(info.Hash, line);
+                    firstLine > 0
+                        ? $"The example repeats line {firstLine} exactly. Duplicates over-weight one example; remove the copy."
+                        : "The example repeats an earlier line exactly. Duplicates over-weight one example; remove the copy."));
         }
 
         private void CheckFit(LineKind kind, long line)
