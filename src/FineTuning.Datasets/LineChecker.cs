@@ -111,7 +111,7 @@ namespace FineTuning.Datasets
                         $"The line is {Describe(root.ValueKind)}, not an object. Each example must be an object such as {{\"messages\": [...]}}.");
                     return _info;
                 }
-                _info.Hash = ByteTools.Fingerprint(line.Span);
+                _info.Hash = CanonicalFingerprint(line.Span);
 
                 bool hasMessages = false, hasPc = false, hasPref = false;
                 foreach (var p in root.EnumerateObject())
@@ -721,6 +721,33 @@ namespace FineTuning.Datasets
         private int Count(string? s) => _counter.Count(s);
 
         private char[] _chars = new char[4096];
+        private byte[] _canonical = new byte[4096];
+
+        /// <summary>Fingerprint of the line with the blanks between JSON tokens removed, so that the same
+        /// example written with other spacing is still a duplicate.</summary>
+        private Fingerprint CanonicalFingerprint(ReadOnlySpan<byte> line)
+        {
+            if (_canonical.Length < line.Length) _canonical = new byte[Math.Max(line.Length, _canonical.Length * 2)];
+            var dst = _canonical;
+            int n = 0;
+            bool inString = false, escaped = false;
+            foreach (var b in line)
+            {
+                if (inString)
+                {
+                    dst[n++] = b;
+                    if (escaped) escaped = false;
+                    else if (b == (byte)'\\') escaped = true;
+                    else if (b == (byte)'"') inString = false;
+                }
+                else if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n')
+                {
+                    dst[n++] = b;
+                    if (b == (byte)'"') inString = true;
+                }
+            }
+            return ByteTools.Fingerprint(new ReadOnlySpan<byte>(dst, 0, n));
+        }
         private readonly Dictionary<string, int> _roleTokens = new Dictionary<string, int>(StringComparer.Ordinal);
         private static readonly string[] MessagePaths = BuildPaths("messages", 256);
 

@@ -129,3 +129,30 @@ public class RuleTests
         Assert.Equal("file: warning TooFewExamples: Few.", new DatasetFinding(0, FindingSeverity.Warning, FindingCodes.TooFewExamples, "Few.").ToString());
     }
 }
+
+public class DuplicateTests
+{
+    [Fact]
+    public void Duplicates_ignore_json_spacing_but_not_string_content()
+    {
+        var a = """{"messages": [{"role": "user", "content": "hi there"}, {"role": "assistant", "content": "ok"}]}""";
+        var spaced = """  {"messages":[ {"role" :"user","content":"hi there"} ,{"role":"assistant",  "content":"ok"}]}	""";
+        var inner = """{"messages": [{"role": "user", "content": "hi  there"}, {"role": "assistant", "content": "ok"}]}""";
+        var text = string.Join("\n", new[] { a, spaced, inner, a });
+        var report = DatasetValidator.Validate(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "d");
+        var dups = report.Findings.Where(f => f.Code == FindingCodes.DuplicateExample).ToList();
+        Assert.Equal(new long[] { 2, 4 }, dups.Select(f => f.LineNumber).ToArray());
+        Assert.All(dups, f => Assert.Contains("line 1", f.Message));
+    }
+
+    [Fact]
+    public void First_findings_per_code_keeps_line_order_and_caps_each_code()
+    {
+        var lines = Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? "[" + i + "]" : "{\"prompt\": \"p" + i + "\"}");
+        var report = DatasetValidator.Validate(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines))), "d");
+        var shown = report.FirstFindingsPerCode(2);
+        Assert.Equal(new[] { (1L, "NotAnObject"), (2L, "InvalidPromptCompletion"), (3L, "NotAnObject"), (4L, "InvalidPromptCompletion") },
+            shown.Select(f => (f.LineNumber, f.Code)).ToArray());
+        Assert.Equal(6, report.FindingCounts[FindingCodes.NotAnObject]);
+    }
+}
