@@ -24,6 +24,8 @@ namespace FineTuning.Datasets
         private long _errors, _warnings;
 
         private long _lineBase;
+        private long _imageExamples;
+        internal const int MaxImageExamples = 50000;
         private long _examples, _valid, _invalid, _counted;
         private long _tokens, _trained, _billable;
         private int _min = int.MaxValue, _max, _overLimit;
@@ -119,6 +121,10 @@ namespace FineTuning.Datasets
             EmitPending(line, pending, from, to, drop);
             error |= info.ErrorAll || (info.Kind == LineKind.Messages && (rft ? info.ErrorRft : info.ErrorChat));
             if (error) _invalid++; else _valid++;
+
+            if (info.Images > 0 && ++_imageExamples == MaxImageExamples + 1)
+                Add(new DatasetFinding(line, FindingSeverity.Error, FindingCodes.TooManyImages,
+                    $"This is example number {(MaxImageExamples + 1).ToString("N0", CultureInfo.InvariantCulture)} with images; a file may hold at most {MaxImageExamples.ToString("N0", CultureInfo.InvariantCulture)} of them. Move the rest to another file."));
 
             // Tokens of every example that parsed into the detected layout, even with findings.
             int tokens = info.Tokens;

@@ -30,6 +30,7 @@ namespace FineTuning.Datasets
         public int Tokens;
         public int Trained;
         public Fingerprint Hash;
+        public int Images;
         public long TooLongBytes;
     }
 
@@ -44,6 +45,7 @@ namespace FineTuning.Datasets
         private static readonly HashSet<string> MessageKeys = new HashSet<string>(StringComparer.Ordinal)
             { "role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal" };
 
+        internal const int MaxImagesPerExample = 10;
         private readonly TokenCounter _counter;
         private List<PendingFinding> _out = new List<PendingFinding>();
         private int _line;
@@ -177,6 +179,9 @@ namespace FineTuning.Datasets
 
             var r = CheckMessages(messages, "messages", MessageContext.Line);
             tokens += r.Tokens;
+            if (_info.Images > MaxImagesPerExample)
+                Add(FindingScope.All, FindingSeverity.Error, FindingCodes.TooManyImages,
+                    $"The example holds {_info.Images} images; at most {MaxImagesPerExample} are allowed per example. Split it or drop images.", "messages");
             _info.Tokens = tokens;
             _info.Trained = r.Trained;
             _info.HasAssistant = r.Assistants > 0;
@@ -544,6 +549,7 @@ namespace FineTuning.Datasets
                 }
                 else if (t == "image_url")
                 {
+                    _info.Images++;
                     if (role != "user")
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
                             $"Images are allowed only in user messages, not in a {role ?? "role-less"} message.", ppath);

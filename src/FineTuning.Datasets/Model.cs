@@ -28,6 +28,7 @@ namespace FineTuning.Datasets
         public const string MissingContent = nameof(MissingContent);
         public const string EmptyContent = nameof(EmptyContent);
         public const string InvalidContentType = nameof(InvalidContentType);
+        public const string TooManyImages = nameof(TooManyImages);
         public const string InvalidFieldType = nameof(InvalidFieldType);
         public const string UnrecognizedKey = nameof(UnrecognizedKey);
         public const string NoAssistantMessage = nameof(NoAssistantMessage);
