@@ -17,13 +17,15 @@ namespace FineTuning.Datasets
 
         private readonly List<DatasetFinding> _findings = new List<DatasetFinding>();
         private readonly Dictionary<string, long> _counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        private readonly Dictionary<Fingerprint, long> _seen = new Dictionary<Fingerprint, long>();
+        private readonly FingerprintTable _seen = new FingerprintTable();
         private readonly long[] _histogram = new long[HistogramSize];
         private readonly SortedDictionary<int, long> _bigCounts = new SortedDictionary<int, long>();
         private bool _truncated;
         private long _errors, _warnings;
 
         private long _lineBase;
+        private long _imageExamples;
+        internal const int MaxImageExamples = 50000;
         private long _examples, _valid, _invalid, _counted;
         private long _tokens, _trained, _billable;
         private int _min = int.MaxValue, _max, _overLimit;
@@ -120,6 +122,10 @@ namespace FineTuning.Datasets
             error |= info.ErrorAll || (info.Kind == LineKind.Messages && (rft ? info.ErrorRft : info.ErrorChat));
             if (error) _invalid++; else _valid++;
 
+            if (info.Images > 0 && ++_imageExamples == MaxImageExamples + 1)
+                Add(new DatasetFinding(line, FindingSeverity.Error, FindingCodes.TooManyImages,
+                    $"This is example number {(MaxImageExamples + 1).ToString("N0", CultureInfo.InvariantCulture)} with images; a file may hold at most {MaxImageExamples.ToString("N0", CultureInfo.InvariantCulture)} of them. Move the rest to another file."));
+
             // Tokens of every example that parsed into the detected layout, even with findings.
             int tokens = info.Tokens;
             _counted++;
@@ -137,11 +143,11 @@ namespace FineTuning.Datasets
                     $"The example has {tokens.ToString("N0", CultureInfo.InvariantCulture)} tokens, over the limit of {_limit.ToString("N0", CultureInfo.InvariantCulture)} for this model; the service will truncate it. Shorten it or split the conversation."));
             }
 
-            if (_seen.TryGetValue(info.Hash, out var firstLine))
+            if (!_seen.TryAdd(info.Hash, line, out var firstLine))
                 Add(new DatasetFinding(line, FindingSeverity.Warning, FindingCodes.DuplicateExample,
-                    $"The example repeats line {firstLine} exactly. Duplicates over-weight one example; remove the copy."));
-            else
-                _seen.Add(info.Hash, line);
+                    firstLine > 0
+                        ? $"The example repeats line {firstLine} exactly. Duplicates over-weight one example; remove the copy."
+                        : "The example repeats an earlier line exactly. Duplicates over-weight one example; remove the copy."));
         }
 
         private void CheckFit(LineKind kind, long line)

@@ -18,9 +18,9 @@ namespace FineTuning.Datasets
     /// <para>Reading: a reader thread fills blocks of about 1 MB ending at a line break; worker threads
     /// (two by default) split, parse (<see cref="System.Text.Json.JsonDocument"/>) and count tokens; the
     /// calling thread merges the blocks in file order, so findings are in line order and progress is
-    /// reported on the caller's thread. Lines are never kept: duplicates are found by 128-bit
-    /// fingerprints of each line's bytes (leading/trailing blanks removed), and the token
-    /// percentiles come from a histogram. Memory grows only by about 40 bytes per example.</para>
+    /// reported on the caller's thread. Lines are never kept: duplicates are found by fingerprints
+    /// of each line with the blanks between JSON tokens removed, and the token percentiles come from a
+    /// histogram. Memory grows only by 12 to 24 bytes per example.</para>
     /// <para>Token counting (the OpenAI cookbook's rule for chat files): each message costs 3 tokens plus
     /// the tokens of its role, content and name (+1 when a name is present), tool_call_id, and of its
     /// tool or function calls (name + arguments); every example adds 3 tokens for the primed reply.
@@ -72,6 +72,8 @@ namespace FineTuning.Datasets
             var agg = new Aggregator(displayPath, options, encoding);
 
             int workers = Math.Max(1, options.Parallelism ?? Math.Min(2, Environment.ProcessorCount));
+            // A file that fits in one block keeps one worker busy at most: spare the second tokenizer (40 MB, ~0.3 s to load).
+            if (options.Parallelism == null && stream.CanSeek && stream.Length - stream.Position <= BlockBytes) workers = 1;
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var token = cts.Token;
             using var slots = new SemaphoreSlim(workers * 2 + 2);

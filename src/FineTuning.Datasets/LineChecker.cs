@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace FineTuning.Datasets
@@ -29,6 +30,7 @@ namespace FineTuning.Datasets
         public int Tokens;
         public int Trained;
         public Fingerprint Hash;
+        public int Images;
         public long TooLongBytes;
     }
 
@@ -43,6 +45,7 @@ namespace FineTuning.Datasets
         private static readonly HashSet<string> MessageKeys = new HashSet<string>(StringComparer.Ordinal)
             { "role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal" };
 
+        internal const int MaxImagesPerExample = 10;
         private readonly TokenCounter _counter;
         private List<PendingFinding> _out = new List<PendingFinding>();
         private int _line;
@@ -107,10 +110,10 @@ namespace FineTuning.Datasets
                 {
                     _info.Kind = LineKind.Broken;
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.NotAnObject,
-                        $"The line is a JSON {Describe(root.ValueKind)}, not an object. Each example must be an object such as {{\"messages\": [...]}}.");
+                        $"The line is {Describe(root.ValueKind)}, not an object. Each example must be an object such as {{\"messages\": [...]}}.");
                     return _info;
                 }
-                _info.Hash = ByteTools.Fingerprint(line.Span);
+                _info.Hash = CanonicalFingerprint(line.Span);
 
                 bool hasMessages = false, hasPc = false, hasPref = false;
                 foreach (var p in root.EnumerateObject())
@@ -147,7 +150,7 @@ namespace FineTuning.Datasets
                     case "parallel_tool_calls":
                         if (p.Value.ValueKind != JsonValueKind.True && p.Value.ValueKind != JsonValueKind.False)
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                                $"parallel_tool_calls must be true or false, not a {Describe(p.Value.ValueKind)}.", "parallel_tool_calls");
+                                $"parallel_tool_calls must be true or false, not {Describe(p.Value.ValueKind)}.", "parallel_tool_calls");
                         break;
                     default:
                         Add(FindingScope.ChatOnly, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
@@ -160,9 +163,9 @@ namespace FineTuning.Datasets
             if (messages.ValueKind != JsonValueKind.Array)
             {
                 Add(FindingScope.ChatOnly, FindingSeverity.Error, FindingCodes.MissingMessages,
-                    $"'messages' must be an array of message objects, not a {Describe(messages.ValueKind)}.", "messages");
+                    $"'messages' must be an array of message objects, not {Describe(messages.ValueKind)}.", "messages");
                 Add(FindingScope.ReinforcementOnly, FindingSeverity.Error, FindingCodes.ReinforcementMissingMessages,
-                    $"'messages' must be an array of message objects, not a {Describe(messages.ValueKind)}.", "messages");
+                    $"'messages' must be an array of message objects, not {Describe(messages.ValueKind)}.", "messages");
                 return;
             }
             if (messages.GetArrayLength() == 0)
@@ -176,6 +179,9 @@ namespace FineTuning.Datasets
 
             var r = CheckMessages(messages, "messages", MessageContext.Line);
             tokens += r.Tokens;
+            if (_info.Images > MaxImagesPerExample)
+                Add(FindingScope.All, FindingSeverity.Error, FindingCodes.TooManyImages,
+                    $"The example holds {_info.Images} images; at most {MaxImagesPerExample} are allowed per example. Split it or drop images.", "messages");
             _info.Tokens = tokens;
             _info.Trained = r.Trained;
             _info.HasAssistant = r.Assistants > 0;
@@ -202,9 +208,9 @@ namespace FineTuning.Datasets
                 {
                     case "prompt":
                         prompt = true;
-                        if (p.Value.ValueKind == JsonValueKind.String) tokens += Count(p.Value.GetString());
+                        if (p.Value.ValueKind == JsonValueKind.String) tokens += CountString(p.Value);
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPromptCompletion,
-                            $"'prompt' must be a string, not a {Describe(p.Value.ValueKind)}.", "prompt");
+                            $"'prompt' must be a string, not {Describe(p.Value.ValueKind)}.", "prompt");
                         break;
                     case "completion":
                         completion = true;
@@ -218,7 +224,7 @@ namespace FineTuning.Datasets
                                     "'completion' is empty, so the example trains nothing. Write the ideal completion.", "completion");
                         }
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPromptCompletion,
-                            $"'completion' must be a string, not a {Describe(p.Value.ValueKind)}.", "completion");
+                            $"'completion' must be a string, not {Describe(p.Value.ValueKind)}.", "completion");
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
@@ -283,7 +289,7 @@ namespace FineTuning.Datasets
             if (input.ValueKind != JsonValueKind.Object)
             {
                 Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidPreferenceInput,
-                    $"'input' must be an object such as {{\"messages\": [...]}}, not a {Describe(input.ValueKind)}.", "input");
+                    $"'input' must be an object such as {{\"messages\": [...]}}, not {Describe(input.ValueKind)}.", "input");
                 return 0;
             }
             int tokens = 0;
@@ -307,7 +313,7 @@ namespace FineTuning.Datasets
                     case "parallel_tool_calls":
                         if (p.Value.ValueKind != JsonValueKind.True && p.Value.ValueKind != JsonValueKind.False)
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                                $"parallel_tool_calls must be true or false, not a {Describe(p.Value.ValueKind)}.", "input.parallel_tool_calls");
+                                $"parallel_tool_calls must be true or false, not {Describe(p.Value.ValueKind)}.", "input.parallel_tool_calls");
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
@@ -326,7 +332,7 @@ namespace FineTuning.Datasets
             if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
             {
                 Add(FindingScope.All, FindingSeverity.Error, code,
-                    $"'{name}' must be a non-empty array ending with one assistant message, not {(value.ValueKind == JsonValueKind.Array ? "an empty array" : "a " + Describe(value.ValueKind))}.", name);
+                    $"'{name}' must be a non-empty array ending with one assistant message, not {(value.ValueKind == JsonValueKind.Array ? "an empty array" : Describe(value.ValueKind))}.", name);
                 return (0, 0);
             }
             var r = CheckMessages(value, name, MessageContext.PreferenceOutput);
@@ -362,12 +368,12 @@ namespace FineTuning.Datasets
             int i = 0;
             foreach (var m in messages.EnumerateArray())
             {
-                var path = prefix + "[" + i + "]";
+                var path = Indexed(prefix, i);
                 i++;
                 if (m.ValueKind != JsonValueKind.Object)
                 {
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidMessage,
-                        $"A message must be an object with 'role' and 'content', not a {Describe(m.ValueKind)}.", path);
+                        $"A message must be an object with 'role' and 'content', not {Describe(m.ValueKind)}.", path);
                     r.LastRole = null;
                     continue;
                 }
@@ -381,9 +387,9 @@ namespace FineTuning.Datasets
             string? role = null;
             if (m.TryGetProperty("role", out var roleEl))
             {
-                if (roleEl.ValueKind == JsonValueKind.String) role = roleEl.GetString();
+                if (roleEl.ValueKind == JsonValueKind.String) role = ReadRole(roleEl);
                 else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.MissingRole,
-                    $"'role' must be a string such as \"user\" or \"assistant\", not a {Describe(roleEl.ValueKind)}.", path + ".role");
+                    $"'role' must be a string such as \"user\" or \"assistant\", not {Describe(roleEl.ValueKind)}.", path + ".role");
             }
             else
             {
@@ -392,7 +398,7 @@ namespace FineTuning.Datasets
             }
             r.LastRole = role;
 
-            int tokens = 3 + Count(role);
+            int tokens = 3 + CountRole(role);
             bool known = true;
             switch (role)
             {
@@ -420,51 +426,51 @@ namespace FineTuning.Datasets
 
             foreach (var p in m.EnumerateObject())
             {
-                var ppath = path + "." + p.Name;
+                string PP() => path + "." + p.Name;
                 switch (p.Name)
                 {
                     case "role": case "content": break;
                     case "name":
-                        if (p.Value.ValueKind == JsonValueKind.String) tokens += Count(p.Value.GetString()) + 1;
+                        if (p.Value.ValueKind == JsonValueKind.String) tokens += CountString(p.Value) + 1;
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                            $"'name' must be a string, not a {Describe(p.Value.ValueKind)}.", ppath);
+                            $"'name' must be a string, not {Describe(p.Value.ValueKind)}.", PP());
                         break;
                     case "weight":
                         if (!isAssistant)
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidWeight,
-                                "'weight' applies only to assistant messages; remove it from this message.", ppath);
+                                "'weight' applies only to assistant messages; remove it from this message.", PP());
                         else if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out weight) || (weight != 0 && weight != 1))
                         {
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidWeight,
-                                $"'weight' must be 0 (do not train on this message) or 1 (train on it), not {Raw(p.Value)}.", ppath);
+                                $"'weight' must be 0 (do not train on this message) or 1 (train on it), not {Raw(p.Value)}.", PP());
                             weight = 1;
                         }
                         break;
                     case "tool_calls":
                         hasToolCalls = true;
-                        callTokens += CheckToolCalls(p.Value, ppath, isAssistant);
+                        callTokens += CheckToolCalls(p.Value, PP(), isAssistant);
                         break;
                     case "function_call":
                         hasFunctionCall = true;
-                        callTokens += CheckFunctionCall(p.Value, ppath, isAssistant);
+                        callTokens += CheckFunctionCall(p.Value, PP(), isAssistant);
                         break;
                     case "tool_call_id":
-                        if (p.Value.ValueKind == JsonValueKind.String && role == "tool") tokens += Count(p.Value.GetString());
+                        if (p.Value.ValueKind == JsonValueKind.String && role == "tool") tokens += CountString(p.Value);
                         else if (role != "tool")
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidToolCall,
-                                "'tool_call_id' belongs only on tool messages; remove it.", ppath);
+                                "'tool_call_id' belongs only on tool messages; remove it.", PP());
                         else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidToolCall,
-                            $"'tool_call_id' must be a string, not a {Describe(p.Value.ValueKind)}.", ppath);
+                            $"'tool_call_id' must be a string, not {Describe(p.Value.ValueKind)}.", PP());
                         break;
                     case "refusal":
                         if (!isAssistant || (p.Value.ValueKind != JsonValueKind.String && p.Value.ValueKind != JsonValueKind.Null))
                             Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidFieldType,
-                                "'refusal' is allowed only on assistant messages, as a string or null.", ppath);
-                        else if (p.Value.ValueKind == JsonValueKind.String) callTokens += Count(p.Value.GetString());
+                                "'refusal' is allowed only on assistant messages, as a string or null.", PP());
+                        else if (p.Value.ValueKind == JsonValueKind.String) callTokens += CountString(p.Value);
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}' in a message. Messages may hold role, content, name, weight, tool_calls, tool_call_id and function_call; remove it.", ppath);
+                            $"Unrecognized key '{p.Name}' in a message. Messages may hold role, content, name, weight, tool_calls, tool_call_id and function_call; remove it.", PP());
                         break;
                 }
             }
@@ -492,7 +498,6 @@ namespace FineTuning.Datasets
 
         private int CheckContent(JsonElement m, string path, string? role, bool hasCalls, MessageContext context)
         {
-            var cpath = path + ".content";
             if (!m.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
             {
                 if (!hasCalls && role != null)
@@ -500,22 +505,21 @@ namespace FineTuning.Datasets
                         role == "assistant"
                             ? "The assistant message has no content and no tool_calls. Add the answer as \"content\"."
                             : $"The {role} message has no 'content'. Add \"content\": \"...\".",
-                        content.ValueKind == JsonValueKind.Null ? cpath : path);
+                        content.ValueKind == JsonValueKind.Null ? path + ".content" : path);
                 return 0;
             }
             switch (content.ValueKind)
             {
                 case JsonValueKind.String:
-                    var s = content.GetString();
-                    if (string.IsNullOrEmpty(s) && !hasCalls && (role == "assistant" || role == "user"))
+                    if (!hasCalls && (role == "assistant" || role == "user") && JsonMarshal.GetRawUtf8Value(content).Length == 2)
                         Add(FindingScope.All, FindingSeverity.Warning, FindingCodes.EmptyContent,
-                            $"The {role} message's content is empty. Write the text or drop the message.", cpath);
-                    return Count(s);
+                            $"The {role} message's content is empty. Write the text or drop the message.", path + ".content");
+                    return CountString(content);
                 case JsonValueKind.Array:
-                    return CheckParts(content, cpath, role, context);
+                    return CheckParts(content, path + ".content", role, context);
                 default:
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
-                        $"'content' must be a string or an array of content parts, not a {Describe(content.ValueKind)}.", cpath);
+                        $"'content' must be a string or an array of content parts, not {Describe(content.ValueKind)}.", path + ".content");
                     return 0;
             }
         }
@@ -539,12 +543,13 @@ namespace FineTuning.Datasets
                 var t = type.GetString();
                 if (t == "text")
                 {
-                    if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String) tokens += Count(text.GetString());
+                    if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String) tokens += CountString(text);
                     else Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
                         "A text part needs \"text\": \"...\" as a string.", ppath + ".text");
                 }
                 else if (t == "image_url")
                 {
+                    _info.Images++;
                     if (role != "user")
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
                             $"Images are allowed only in user messages, not in a {role ?? "role-less"} message.", ppath);
@@ -635,7 +640,7 @@ namespace FineTuning.Datasets
         {
             int tokens = 0;
             if (fn.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString()!.Length > 0)
-                tokens += Count(name.GetString());
+                tokens += CountString(name);
             else
                 Add(FindingScope.All, FindingSeverity.Error, code, "The call needs a non-empty string 'name'.", path + ".name");
             if (fn.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.String)
@@ -721,6 +726,87 @@ namespace FineTuning.Datasets
 
         private int Count(string? s) => _counter.Count(s);
 
+        private char[] _chars = new char[4096];
+        private byte[] _canonical = new byte[4096];
+
+        /// <summary>Fingerprint of the line with the blanks between JSON tokens removed, so that the same
+        /// example written with other spacing is still a duplicate.</summary>
+        private Fingerprint CanonicalFingerprint(ReadOnlySpan<byte> line)
+        {
+            if (_canonical.Length < line.Length) _canonical = new byte[Math.Max(line.Length, _canonical.Length * 2)];
+            var dst = _canonical;
+            int n = 0;
+            bool inString = false, escaped = false;
+            foreach (var b in line)
+            {
+                if (inString)
+                {
+                    dst[n++] = b;
+                    if (escaped) escaped = false;
+                    else if (b == (byte)'\\') escaped = true;
+                    else if (b == (byte)'"') inString = false;
+                }
+                else if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n')
+                {
+                    dst[n++] = b;
+                    if (b == (byte)'"') inString = true;
+                }
+            }
+            return ByteTools.Fingerprint(new ReadOnlySpan<byte>(dst, 0, n));
+        }
+        private readonly Dictionary<string, int> _roleTokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        private static readonly string[] MessagePaths = BuildPaths("messages", 256);
+
+        private static string[] BuildPaths(string prefix, int n)
+        {
+            var a = new string[n];
+            for (int i = 0; i < n; i++) a[i] = prefix + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+            return a;
+        }
+
+        private static string Indexed(string prefix, int i) =>
+            prefix == "messages" && i < MessagePaths.Length ? MessagePaths[i] : prefix + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+
+        private static string? ReadRole(JsonElement e)
+        {
+            if (e.ValueEquals("user")) return "user";
+            if (e.ValueEquals("assistant")) return "assistant";
+            if (e.ValueEquals("system")) return "system";
+            if (e.ValueEquals("tool")) return "tool";
+            if (e.ValueEquals("developer")) return "developer";
+            return e.GetString();
+        }
+
+        private int CountRole(string? role)
+        {
+            if (role == null) return 0;
+            if (_roleTokens.TryGetValue(role, out var n)) return n;
+            n = Count(role);
+            if (_roleTokens.Count < 64) _roleTokens[role] = n;
+            return n;
+        }
+
+        /// <summary>Tokens of a JSON string value. Strings without escapes are decoded straight from the
+        /// line's UTF-8 into a reused buffer, sparing a string allocation per value.</summary>
+        private unsafe int CountString(JsonElement e)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(e);
+            if (raw.Length < 2) return 0;
+            var inner = raw.Slice(1, raw.Length - 2);
+            if (inner.Length == 0) return 0;
+            if (inner.IndexOf((byte)'\\') >= 0) return Count(e.GetString());
+            if (_chars.Length < inner.Length) _chars = new char[Math.Max(inner.Length, _chars.Length * 2)];
+            int n;
+            fixed (byte* src = inner)
+            fixed (char* dst = _chars)
+            {
+                n = Utf8.GetChars(src, inner.Length, dst, _chars.Length);
+            }
+            return _counter.Count(new ReadOnlySpan<char>(_chars, 0, n));
+        }
+
+        private static readonly System.Text.UTF8Encoding Utf8 = new System.Text.UTF8Encoding(false, false);
+
         private void Add(FindingScope scope, FindingSeverity severity, string code, string message, string? path = null, int? column = null)
         {
             _out.Add(new PendingFinding { LocalLine = _line, Scope = scope, Severity = severity, Code = code, Message = message, Path = path, Column = column });
@@ -739,14 +825,14 @@ namespace FineTuning.Datasets
 
         internal static string Describe(JsonValueKind kind) => kind switch
         {
-            JsonValueKind.Object => "object",
-            JsonValueKind.Array => "array",
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True => "boolean",
-            JsonValueKind.False => "boolean",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True => "a boolean",
+            JsonValueKind.False => "a boolean",
             JsonValueKind.Null => "null",
-            _ => "value",
+            _ => "a value",
         };
 
         private static string Raw(JsonElement e)

@@ -28,6 +28,7 @@ namespace FineTuning.Datasets
         public const string MissingContent = nameof(MissingContent);
         public const string EmptyContent = nameof(EmptyContent);
         public const string InvalidContentType = nameof(InvalidContentType);
+        public const string TooManyImages = nameof(TooManyImages);
         public const string InvalidFieldType = nameof(InvalidFieldType);
         public const string UnrecognizedKey = nameof(UnrecognizedKey);
         public const string NoAssistantMessage = nameof(NoAssistantMessage);
@@ -156,6 +157,20 @@ namespace FineTuning.Datasets
         public long EstimatedBilledTokens { get; internal set; }
         public long Bytes { get; internal set; }
         public TimeSpan Elapsed { get; internal set; }
+
+        /// <summary>The first <paramref name="perCode"/> findings of each code, in line order: what a display shows by default.</summary>
+        public IReadOnlyList<DatasetFinding> FirstFindingsPerCode(int perCode = 3)
+        {
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            var result = new List<DatasetFinding>();
+            foreach (var f in Findings)
+            {
+                seen.TryGetValue(f.Code, out var n);
+                if (n < perCode) result.Add(f);
+                seen[f.Code] = n + 1;
+            }
+            return result;
+        }
 
         public override string ToString() => Path;
     }

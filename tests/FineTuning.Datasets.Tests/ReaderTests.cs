@@ -109,6 +109,25 @@ public class ReaderTests
         Assert.Equal(1, one.AutoEpochs); // 30000 x 3 > 25000
     }
 
+    [Theory]
+    [InlineData(64 * 1024, 3_000_000)]   // skipped by the reader, spanning blocks
+    [InlineData(64 * 1024, 100_000)]     // inside one block: rejected by the worker
+    [InlineData(4 << 20, 5_000_000)]     // after the block has grown past the pool size
+    public void An_overlong_line_in_the_middle_keeps_later_line_numbers_right(int maxLine, int longBytes)
+    {
+        var lines = File.ReadAllLines(TestData.Path("valid", "chat.jsonl"));
+        var text = string.Join("\n", lines.Take(4)) + "\n" + "{\"messages\": \"" + new string('x', longBytes) + "\"}\n" +
+                   string.Join("\n", lines.Skip(4)) + "\n{\"bad\": 1}\n";
+        var bytes = Encoding.UTF8.GetBytes("\uFEFF" + text);
+        var report = DatasetValidator.Validate(new MemoryStream(bytes), "x", new DatasetValidationOptions { MaxLineBytes = maxLine });
+        Assert.Equal(
+            new[] { (1L, FindingCodes.ByteOrderMark), (5L, FindingCodes.LineTooLong), (14L, FindingCodes.MissingMessages) },
+            report.Findings.Select(f => (f.LineNumber, f.Code)).ToArray());
+        Assert.Contains((longBytes + 16).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), report.Findings[1].Message);
+        Assert.Equal(14, report.Examples);
+        Assert.Equal(bytes.Length, report.Bytes);
+    }
+
     [Fact]
     public void Missing_file_and_directory_raise_clear_exceptions()
     {

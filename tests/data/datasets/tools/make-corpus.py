@@ -109,6 +109,10 @@ def main():
     case("EmptyContent", 2, with_line(2, chat_with(1, lambda e: e["messages"][2].update(content=""))), severity="Warning", path="messages[2].content")
     case("InvalidContentType", 5, with_line(5, chat_with(4, lambda e: e["messages"][1].update(content=[{"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}]))), path="messages[1].content[0].type")
     case("InvalidFieldType", 3, with_line(3, chat_with(2, lambda e: e["messages"][1].update(name=42))), path="messages[1].name")
+    mm = [dumps(multimodal(i)) for i in range(12)]
+    e = multimodal(6); e["messages"][1]["content"] += [{"type": "image_url", "image_url": {"url": f"https://example.com/more/{k}.png"}} for k in range(10)]
+    mm[6] = dumps(e)
+    case("TooManyImages", 7, mm, path="messages")
     case("UnrecognizedKey", 9, with_line(9, chat_with(8, lambda e: e["messages"][2].update(score=0.5))), path="messages[2].score")
     case("NoAssistantMessage", 10, with_line(10, chat_with(9, lambda e: e["messages"].pop())), path="messages", method="Supervised")
     case("NothingToTrain", 6, with_line(6, chat_with(5, lambda e: e["messages"][2].update(weight=0))), severity="Warning", path="messages")

@@ -41,6 +41,21 @@ const texts = [
   "zero\u200bwidth\u00a0nbsp",
 ];
 
+// Seeded random strings mixing scripts, digits, whitespace, apostrophes and punctuation: they probe
+// the split rules (contractions, digit groups, whitespace before newlines) far beyond the hand-picked rows.
+let seed = 12345;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const pieces = ["a", "Z", "é", "É", "ß", "ǅ", "я", "Ж", "中", "ア", "한", "ع", "ह", "\u0301", "😀", "👍🏽", "0", "7", "٣", "½",
+  " ", "  ", "\t", "\n", "\r\n", "\u00a0", "'s", "'T", "'ll", "'RE", "'", "\"", ".", ",", "!?", "/", "\\", "<|", "|>", "_", "-", "$", "#", "{", "}"];
+for (let i = 0; i < 300; i++) {
+  let t = "", len = 1 + Math.floor(rand() * 40);
+  for (let j = 0; j < len; j++) {
+    const p = pieces[Math.floor(rand() * pieces.length)];
+    t += rand() < 0.3 ? p.repeat(1 + Math.floor(rand() * 5)) : p;
+  }
+  texts.push(t);
+}
+
 function count(encName) {
   const enc = get_encoding(encName);
   const out = texts.map(t => enc.encode_ordinary(t).length);
