@@ -13,7 +13,9 @@ param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/FineTuning/0.1.0'),
     [string] $OutFile = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
     [int] $ImportRuns = 15,
-    [int] $Requests = 1000
+    [int] $Requests = 1000,
+    [int[]] $DatasetSizesMB = @(200, 1024),
+    [int] $UploadSizeMB = 2048
 )
 $ErrorActionPreference = 'Stop'
 $manifest = (Resolve-Path (Join-Path $ModulePath 'FineTuning.psd1')).Path
@@ -37,6 +39,10 @@ function Measure-Start([string] $command) {
 }
 
 Write-Host 'Import-Module time...'
+# The other benchmarks run in processes of their own.
+$datasets = & (Join-Path $PSScriptRoot 'Datasets.Bench.ps1') -ModulePath $ModulePath -SizesMB $DatasetSizesMB
+$upload = & (Join-Path $PSScriptRoot 'Upload.Bench.ps1') -ModulePath $ModulePath -SizeMB $UploadSizeMB
+$concurrency = & (Join-Path $PSScriptRoot 'Concurrency.Bench.ps1') -ModulePath $ModulePath
 $bare = @(); $withModule = @()
 Measure-Start 'exit 0' | Out-Null   # warm the disk cache
 for ($i = 0; $i -lt $ImportRuns; $i++) {

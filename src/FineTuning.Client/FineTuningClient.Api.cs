@@ -72,7 +72,7 @@ namespace FineTuning.Client
         {
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
-            var name = fileName ?? info.Name;
+            var name = string.IsNullOrEmpty(fileName) ? info.Name : fileName!;
             return SendJsonAsync(HttpMethod.Post, "/files", null, () =>
             {
                 var form = new MultipartFormDataContent("----FineTuningBoundary" + Guid.NewGuid().ToString("N"));

@@ -66,7 +66,7 @@ namespace FineTuning.Client
             if (info.Length > MaxUploadBytes) throw new ArgumentException($"The file '{path}' is {info.Length:N0} bytes; the Uploads API takes at most 8 GB.", nameof(path));
             if (partSize < 1 || partSize > DefaultPartSize) throw new ArgumentOutOfRangeException(nameof(partSize), partSize, "A part is 1 byte to 64 MB.");
             if (parallelism < 1) throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, "Parallelism must be at least 1.");
-            var name = fileName ?? info.Name;
+            var name = string.IsNullOrEmpty(fileName) ? info.Name : fileName!;
             var length = info.Length;
 
             var upload = await CreateUploadAsync(new CreateUploadRequest
