@@ -86,6 +86,13 @@ Stop-FineTuningEmulator
 $cmdletVsBare = $rate.Cmdlet / $rate.Bare
 $cmdletVsIrm = $rate.Cmdlet / $rate.Irm
 $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', ''
+$datasetRows = ($datasets | ForEach-Object {
+    $ratio = if ($_.TiktokenMBps) { '{0:N1}x' -f ($_.OursMBps / $_.TiktokenMBps) } else { '-' }
+    $theirTokens = if ($_.TiktokenTokens) { '{0:N0}' -f $_.TiktokenTokens } else { 'not run' }
+    $theirSpeed = if ($_.TiktokenMBps) { '{0:N1}' -f $_.TiktokenMBps } else { '-' }
+    $theirPeak = if ($_.TiktokenPeakMB) { '{0:N0} MB' -f $_.TiktokenPeakMB } else { '-' }
+    '| {0:N0} MB | {1:N0} | {2:N0} | {3} | {4:N1} | {5} | {6} | {7:N0} MB | {8} |' -f $_.SizeMB, $_.Examples, $_.Tokens, $theirTokens, $_.OursMBps, $theirSpeed, $ratio, $_.OursPeakAboveIdleMB, $theirPeak
+}) -join "`n"
 $report = @"
 # Benchmarks
 
@@ -117,6 +124,36 @@ best of three alternating rounds:
 
 ``Get-FineTuningJob`` made $('{0:N2}' -f $cmdletVsIrm)x the requests per second of ``Invoke-RestMethod``
 (target: above 1x) while also deserializing each job into a typed object.
+
+## Test-FineTuningDataset against tiktoken
+
+Seeded chat files made by ``bench/node/generate-chat.mjs``. Each side runs in a fresh process: the
+cmdlet does the full validation (every rule, duplicates, token statistics) with the o200k_base
+encoding; the npm package ``tiktoken`` (1.0.22) only counts the same messages by the same rule.
+Peak memory is the process's high-water mark; "above idle" subtracts the size after import and a
+warm-up (tokenizers loaded).
+
+| File | Examples | Tokens (ours) | Tokens (tiktoken) | Ours MB/s | tiktoken MB/s | Ratio | Ours peak above idle | tiktoken peak |
+|---|---|---|---|---|---|---|---|---|
+$datasetRows
+
+Targets: at least 4x tiktoken's throughput while validating, and memory flat as the file grows
+(a 1 GB file under 200 MB). Token totals are computed independently by each side and must be equal.
+
+## Upload through the Uploads API
+
+A $('{0:N0}' -f $upload.SizeMB) MB file sent by ``Add-FineTuningFile -UseUploadApi`` in 64 MB parts, four at a time, to the
+stand-alone emulator host on 127.0.0.1 (its own process, so only the uploader is measured):
+$('{0:N1}' -f $upload.Seconds) s, **$('{0:N0}' -f $upload.MBps) MB/s**, peak memory **$('{0:N0}' -f $upload.PeakAboveIdleMB) MB above idle**
+(process peak $('{0:N0}' -f $upload.PeakMB) MB; target: under 200 MB above idle for 2 GB).
+
+## Emulator under concurrent load
+
+$($concurrency.Clients) clients (runspaces, each with its own connection) x $($concurrency.Operations / $concurrency.Clients) operations over loopback
+(creating jobs, reading them, filtered lists, event pages, cancellations): $('{0:N0}' -f $concurrency.Operations) operations in
+$('{0:N1}' -f $concurrency.Seconds) s, **$('{0:N0}' -f $concurrency.OpsPerSecond) operations/s**, $($concurrency.Errors) errors. Jobs created:
+$($concurrency.JobsCreated), listed: $($concurrency.JobsListed), duplicated: $($concurrency.DuplicateJobs), missing: $($concurrency.MissingJobs); files created
+$($concurrency.FilesCreated), listed $($concurrency.FilesListed). (``ConcurrencyTests`` in xunit asserts the same at the same scale.)
 "@
 Set-Content -Path $OutFile -Value $report -Encoding utf8
 Write-Host $report

@@ -1,0 +1,47 @@
+# The module's Azure OpenAI connection, end to end against the emulator's Azure dialect on a loopback port.
+BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
+Describe 'Azure OpenAI connections against the emulator' -ForEach @(
+    @{ Form = 'dated API (api-version)'; ApiVersion = '2025-04-01-preview' }
+    @{ Form = 'v1 API'; ApiVersion = $null }
+) {
+    BeforeAll {
+        $script:key = 'azure-key-' + [guid]::NewGuid().ToString('n')
+        $script:emu = FineTuning\Start-FineTuningEmulator -Port 0 -ManualClock -NoConnect -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)
+        $endpoint = "http://127.0.0.1:$($emu.Port)"
+        $p = @{ Azure = $true; Endpoint = $endpoint; ApiKey = (ConvertTo-SecureString $key -AsPlainText -Force); PassThru = $true }
+        if ($ApiVersion) { $p.ApiVersion = $ApiVersion }
+        $script:conn = Connect-FineTuningService @p
+    }
+    AfterAll {
+        Disconnect-FineTuningService
+        FineTuning\Stop-FineTuningEmulator
+    }
+
+    It 'builds the <Form> address' {
+        $conn.Kind | Should -Be 'AzureOpenAI'
+        $conn.Authentication | Should -Be 'ApiKeyHeader'
+        if ($ApiVersion) { $conn.BaseUri.AbsolutePath | Should -Be '/openai' } else { $conn.BaseUri.AbsolutePath | Should -Be '/openai/v1' }
+    }
+
+    It 'uploads, creates, reads, lists and cancels jobs through the <Form>' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $file.Id | Should -Match '^file-'
+        $job = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Suffix azure
+        $job.Id | Should -Match '^ftjob-[0-9a-f]{32}$'   # Azure's job ids
+        (Get-FineTuningJob $job.Id).Id | Should -Be $job.Id
+        (Get-FineTuningJob).Id | Should -Contain $job.Id
+        (Stop-FineTuningJob $job.Id -Force).Status | Should -Be 'cancelled'
+        (Get-FineTuningEvent $job.Id -First 1).Message | Should -Match 'cancel'
+    }
+
+    It 'gets the service''s 401 with a wrong api-key, without showing either key' {
+        $p = @{ Azure = $true; Endpoint = "http://127.0.0.1:$($emu.Port)"; ApiKey = (ConvertTo-SecureString 'wrong-azure-key-1234' -AsPlainText -Force); PassThru = $true }
+        if ($ApiVersion) { $p.ApiVersion = $ApiVersion }
+        $wrong = Connect-FineTuningService @p
+        Get-FineTuningJob -Connection $wrong -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        ($e[0] | Out-String) | Should -Not -Match 'wrong-azure-key'
+        ($e[0] | Out-String) | Should -Not -Match $key
+    }
+}
