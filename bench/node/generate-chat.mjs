@@ -3,8 +3,15 @@ import fs from 'node:fs';
 
 const [path, mbArg] = process.argv.slice(2);
 const target = Number(mbArg) * 1024 * 1024;
+// mulberry32: a small seeded generator with a period far beyond any file made here (so no two
+// examples repeat by accident, which would fill the report with DuplicateExample warnings).
 let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => {
+  seed = (seed + 0x6D2B79F5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const words = ('the a of to and in is it that for on with as was at by an be this from or have not are but what all were when we ' +
   'there can your which their said if do will each about how up out them then she many some so these would other into has more ' +
   'her two like him see time could no make than first been its who now people my made over did down only way find use may water ' +

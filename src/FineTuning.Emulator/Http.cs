@@ -20,6 +20,8 @@ namespace FineTuning.Emulator
         public List<KeyValuePair<string, string>> Query = new List<KeyValuePair<string, string>>();
         public Dictionary<string, string> Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         public byte[] Body = Array.Empty<byte>();
+        /// <summary>Which dialect the path spoke: OpenAI (/v1), Azure's dated API (/openai?api-version=) or Azure's v1 API (/openai/v1).</summary>
+        public Dialect Dialect = Dialect.OpenAI;
 
         public string? ContentType => Headers.TryGetValue("Content-Type", out var v) ? v : null;
 
@@ -47,6 +49,8 @@ namespace FineTuning.Emulator
 
         private static string Unescape(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
     }
+
+    internal enum Dialect { OpenAI, AzureDated, AzureV1 }
 
     /// <summary>An answer: status, headers, body, or an instruction to drop the connection.</summary>
     internal sealed class EmulatorResponse

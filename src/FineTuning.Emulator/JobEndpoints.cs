@@ -26,6 +26,19 @@ namespace FineTuning.Emulator
                 {
                     lock (_state) return Json(200, JobNode(Touch(id)));
                 }
+                if (s.Length == 3 && method == "DELETE" && azure)
+                {
+                    // Azure only: a finished job can be deleted (204).
+                    lock (_state)
+                    {
+                        var job = Touch(id);
+                        if (!JobStatus.IsFinal(job.Job.Status))
+                            throw new ApiError(400, $"Job {id} is {job.Job.Status}; only a finished job can be deleted. Cancel it first.", null, "transition");
+                        _jobs.Remove(id);
+                        MarkDirty();
+                        return new EmulatorResponse { Status = 204, ContentType = "application/json" };
+                    }
+                }
                 if (s.Length == 4 && method == "POST" && (s[3] == "cancel" || s[3] == "pause" || s[3] == "resume"))
                 {
                     lock (_state) return Json(200, JobNode(Transition(Touch(id), s[3])));
@@ -74,6 +87,8 @@ namespace FineTuning.Emulator
             var suffix = OptionalString(root, "suffix");
             if (suffix != null && (suffix.Length < 1 || suffix.Length > 64))
                 throw new ApiError(400, $"Invalid 'suffix': string too long. Expected a string with length between 1 and 64, but got a string with length {suffix.Length}.", "suffix", "string_above_max_length");
+            if (azure && suffix != null && (suffix.Length > 40 || !System.Text.RegularExpressions.Regex.IsMatch(suffix, "^[A-Za-z0-9_-]+$")))
+                throw new ApiError(400, $"Invalid 'suffix': Azure OpenAI takes at most 40 characters of A-Z, a-z, 0-9, '_' and '-' (got '{suffix}').", "suffix", null);
             long? seed = null;
             if (root.TryGetProperty("seed", out var seedElement) && seedElement.ValueKind != JsonValueKind.Null)
             {
@@ -159,6 +174,7 @@ namespace FineTuning.Emulator
                     LearningRate = lr,
                     Beta = beta,
                     ModelId8 = RandomId(8),
+                    Azure = azure,
                     NextAt = now + Timing.Validation(training.Length),
                 };
                 var settings = new MethodSettings
@@ -398,7 +414,7 @@ namespace FineTuning.Emulator
         }
 
         private static ApiError InvalidTransition(string action, string status) =>
-            new ApiError(400, $"Cannot {action} a job in status '{status}'.", null, null);
+            new ApiError(400, $"Cannot {action} a job in status '{status}'.", null, "transition");
 
         // ---------------------------------------------------------------- lifecycle
 
@@ -584,9 +600,15 @@ namespace FineTuning.Emulator
 
             var last = trainer.StepsDone == trainer.TotalSteps;
             var baseName = $"ft:{job.Model}:{Options.OrganizationId}:{job.UserProvidedSuffix ?? string.Empty}";
+            // Azure names models {base}.ft-{32 hex}[-suffix], and their checkpoints {model}:ckpt-step-N.
+            var azureName = record.Azure
+                ? $"{job.Model}.ft-{job.Id.Substring(job.Id.Length - 32)}" + (job.UserProvidedSuffix is null ? string.Empty : "-" + job.UserProvidedSuffix)
+                : string.Empty;
             if (r.EpochEnd && r.Epoch > trainer.Epochs - 3)
             {
-                var name = last ? $"{baseName}:{record.ModelId8}" : $"{baseName}:{RandomId(8)}:ckpt-step-{r.Step}";
+                var name = record.Azure
+                    ? (last ? azureName : $"{azureName}:ckpt-step-{r.Step}")
+                    : last ? $"{baseName}:{record.ModelId8}" : $"{baseName}:{RandomId(8)}:ckpt-step-{r.Step}";
                 var metrics = new StepMetrics
                 {
                     Step = r.Step,
@@ -619,7 +641,7 @@ namespace FineTuning.Emulator
 
             foreach (var e in record.PendingCheckpointEvents) AddEvent(record, at, e);
             record.PendingCheckpointEvents.Clear();
-            var model = $"{baseName}:{record.ModelId8}";
+            var model = record.Azure ? azureName : $"{baseName}:{record.ModelId8}";
             var csv = Encoding.UTF8.GetBytes(record.Results.ToString());
             var results = StoreFile("step_metrics.csv", "fine-tune-results", Encoding.ASCII.GetBytes(Convert.ToBase64String(csv)));
             job.ResultFiles = new List<string> { results.Info.Id };
@@ -658,6 +680,7 @@ namespace FineTuning.Emulator
         private void AddEvent(JobRecord record, DateTimeOffset at, string message, string type = "message", JsonObject? data = null, string level = "info")
         {
             MarkDirty();
+            if (record.Azure && level == "warn") level = "warning";
             JsonElement? element = null;
             if (data != null)
             {

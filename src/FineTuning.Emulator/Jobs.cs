@@ -52,6 +52,8 @@ namespace FineTuning.Emulator
         public JobFailurePlan? FailurePlan;
         public readonly List<string> PendingCheckpointEvents = new List<string>();
         public string ModelId8 = string.Empty;
+        /// <summary>Created through an Azure path: Azure's ids and model names.</summary>
+        public bool Azure;
         public double SecondsPerStepEstimate = 3;
     }
 

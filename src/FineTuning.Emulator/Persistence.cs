@@ -94,6 +94,7 @@ namespace FineTuning.Emulator
                 ["learning_rate"] = r.LearningRate,
                 ["beta"] = r.Beta,
                 ["model_id8"] = r.ModelId8,
+                ["azure"] = r.Azure,
                 ["steps_done"] = r.Trainer?.StepsDone ?? 0,
                 ["seconds_per_step"] = r.SecondsPerStepEstimate,
                 ["pending_checkpoint_events"] = new JsonArray(r.PendingCheckpointEvents.Select(p => (JsonNode)JsonValue.Create(p)!).ToArray()),
@@ -161,6 +162,7 @@ namespace FineTuning.Emulator
                     LearningRate = (double?)node["learning_rate"],
                     Beta = (double?)node["beta"],
                     ModelId8 = (string)node["model_id8"]!,
+                    Azure = (bool?)node["azure"] ?? false,
                     SecondsPerStepEstimate = (double)node["seconds_per_step"]!,
                     NextAt = node["next_at_ms"] is JsonNode n ? DateTimeOffset.FromUnixTimeMilliseconds((long)n) : (DateTimeOffset?)null,
                 };

@@ -57,7 +57,9 @@ namespace FineTuning.Emulator
             catch (ApiError e)
             {
                 Persist();
-                return Error(e.Status, e.Message, e.Param, e.Code, e.Type);
+                return request.Dialect == Dialect.AzureDated
+                    ? AzureError(e.Status, e.Message, e.Param, e.Code)
+                    : Error(e.Status, e.Message, e.Param, e.Code == "transition" ? null : e.Code, e.Type);
             }
             catch (PersistenceException e)
             {
@@ -118,11 +120,13 @@ namespace FineTuning.Emulator
             if (path.StartsWith("/openai/v1/", StringComparison.Ordinal) || path == "/openai/v1")
             {
                 azure = true;
+                request.Dialect = Dialect.AzureV1;
                 path = path.Substring("/openai/v1".Length);
             }
             else if (path.StartsWith("/openai/", StringComparison.Ordinal))
             {
                 azure = true;
+                request.Dialect = Dialect.AzureDated;
                 if (string.IsNullOrEmpty(request.QueryValue("api-version")))
                     throw new ApiError(404, "Resource not found. The dated Azure OpenAI API needs an api-version query parameter.", null, "404");
                 path = path.Substring("/openai".Length);
@@ -308,7 +312,11 @@ namespace FineTuning.Emulator
             Buffer.BlockCopy(filePart.Data.Array!, filePart.Data.Offset, content, 0, content.Length);
             if (content.Length > 512L * 1024 * 1024)
                 throw new ApiError(400, "File is too large: the limit for the Files API is 512 MB; use the Uploads API.", "file", null);
-            return Json(200, FileNode(StoreFile(filename, purpose, content)));
+            var stored = StoreFile(filename, purpose, content);
+            if (request.Dialect == Dialect.OpenAI) return Json(200, FileNode(stored));
+            var created = Json(201, FileNode(stored));
+            created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
+            return created;
         }
 
         private StoredFile StoreFile(string filename, string purpose, byte[] content)
@@ -467,6 +475,28 @@ namespace FineTuning.Emulator
             };
             var response = Json(status, body);
             response.Headers["x-request-id"] = "req_emu" + Guid.NewGuid().ToString("N").Substring(0, 20);
+            return response;
+        }
+
+        /// <summary>The dated Azure API's error shape: {"error":{"code","message","target"}} with Azure's codes.</summary>
+        private static EmulatorResponse AzureError(int status, string message, string? target, string? code)
+        {
+            string azureCode;
+            switch (status)
+            {
+                case 400: azureCode = code == "transition" ? "unexpectedEntityState" : code == "invalid_training_file" ? "jsonlValidationFailed" : "invalidPayload"; break;
+                case 401: azureCode = "unauthorized"; break;
+                case 403: azureCode = "forbidden"; break;
+                case 404: azureCode = "notFound"; break;
+                case 409: azureCode = "conflict"; break;
+                case 429: azureCode = "tooManyRequests"; break;
+                case 503: azureCode = "serviceUnavailable"; break;
+                default: azureCode = status >= 500 ? "internalFailure" : "invalidPayload"; break;
+            }
+            var error = new JsonObject { ["code"] = azureCode, ["message"] = message };
+            if (target != null) error["target"] = target;
+            var response = Json(status, new JsonObject { ["error"] = error });
+            response.Headers["apim-request-id"] = Guid.NewGuid().ToString();
             return response;
         }
 

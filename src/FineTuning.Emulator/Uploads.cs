@@ -31,6 +31,7 @@ namespace FineTuning.Emulator
         private const long MaxUploadBytes = 8L * 1024 * 1024 * 1024;
         private const long MaxPartBytes = 64L * 1024 * 1024;
         private static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(1);
+        private static readonly TimeSpan AzureUploadLifetime = TimeSpan.FromHours(2);
 
         private readonly Dictionary<string, UploadRecord> _uploads = new Dictionary<string, UploadRecord>(StringComparer.Ordinal);
         private string? _scratch;
@@ -106,7 +107,7 @@ namespace FineTuning.Emulator
                     MimeType = mime,
                     Bytes = bytes,
                     CreatedAt = now,
-                    ExpiresAt = now + UploadLifetime,
+                    ExpiresAt = now + (request.Dialect == Dialect.OpenAI ? UploadLifetime : AzureUploadLifetime),
                 };
                 _uploads[upload.Id] = upload;
                 return Json(200, UploadNode(upload));

@@ -255,3 +255,60 @@ public class RequestTests
         Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
     }
 }
+
+public class AzureDialectTests
+{
+    [Fact]
+    public async Task The_dated_azure_api_answers_in_azure_shapes()
+    {
+        using var h = new Harness();
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        const string v = "?api-version=2025-04-01-preview";
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("fine-tune"), "purpose" },
+            { new StringContent(string.Join("\n", Harness.ChatLines(10))), "file", "t.jsonl" },
+        };
+        var upload = await http.PostAsync("http://localhost/openai/files" + v, form);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var fileId = JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        Assert.Equal("/openai/files/" + fileId, upload.Headers.Location!.OriginalString);
+
+        var missing = await http.GetAsync("http://localhost/openai/fine_tuning/jobs/ftjob-nope" + v);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var error = JsonDocument.Parse(await missing.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("notFound", error.GetProperty("code").GetString());
+        Assert.True(missing.Headers.Contains("apim-request-id"));
+
+        var badSuffix = await http.PostAsync("http://localhost/openai/fine_tuning/jobs" + v,
+            new StringContent($"{{\"model\":\"gpt-4o-mini\",\"training_file\":\"{fileId}\",\"suffix\":\"has spaces\"}}", Encoding.UTF8, "application/json"));
+        var badError = JsonDocument.Parse(await badSuffix.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("invalidPayload", badError.GetProperty("code").GetString());
+        Assert.Equal("suffix", badError.GetProperty("target").GetString());
+    }
+
+    [Fact]
+    public async Task Azure_jobs_get_azure_model_names_and_can_be_deleted_once_finished()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        var created = await http.PostAsync("http://localhost/openai/v1/fine_tuning/jobs",
+            new StringContent($"{{\"model\":\"gpt-4o-mini\",\"training_file\":\"{file.Id}\",\"suffix\":\"ops\",\"method\":{{\"type\":\"supervised\",\"supervised\":{{\"hyperparameters\":{{\"n_epochs\":2}}}}}}}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.Matches("^ftjob-[0-9a-f]{32}$", id);
+
+        var early = await http.DeleteAsync($"http://localhost/openai/v1/fine_tuning/jobs/{id}");
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+
+        var job = await h.RunUntilAsync(id, "succeeded");
+        Assert.Equal($"gpt-4o-mini-2024-07-18.ft-{id.Substring(6)}-ops", job.FineTunedModel);
+        var checkpoints = (await h.Client.ListCheckpointsAsync(id, null, 10)).Data;
+        Assert.Equal($"{job.FineTunedModel}:ckpt-step-10", checkpoints[1].FineTunedModelCheckpoint); // 10 examples, batch 1: 10 steps an epoch
+
+        var deleted = await http.DeleteAsync($"http://localhost/openai/v1/fine_tuning/jobs/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(0, h.Emulator.JobCount);
+    }
+}
