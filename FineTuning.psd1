@@ -10,7 +10,6 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('FineTuning.Format.ps1xml')
-    TypesToProcess       = @('FineTuning.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-FineTuningService'
         'Disconnect-FineTuningService'

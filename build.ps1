@@ -2,8 +2,8 @@
 .SYNOPSIS
     Builds, tests and demonstrates the FineTuning module.
 .DESCRIPTION
-    Build  - compiles the module into out/FineTuning/<version>/ (manifest, assemblies, format and
-             type files, MAML help).
+    Build  - compiles the module into out/FineTuning/<version>/ (manifest, assemblies, the format
+             file with the default views, MAML and about help).
     Test   - Build, then the xunit suites and the Pester suite; ends with "N passed, N failed" and
              exits non-zero when anything failed.
     Demo   - Build, then runs examples/demo.ps1 against the embedded emulator.

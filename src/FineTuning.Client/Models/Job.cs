@@ -48,6 +48,9 @@ namespace FineTuning.Client
         /// <summary>True once the job can no longer change: succeeded, failed or cancelled.</summary>
         [JsonIgnore] public bool IsFinal => JobStatus.IsFinal(Status);
 
+        /// <summary>How long the job took, once it has finished.</summary>
+        [JsonIgnore] public TimeSpan? Duration => FinishedAt.HasValue ? FinishedAt.Value - CreatedAt : (TimeSpan?)null;
+
         public override string ToString() => Id;
     }
 
@@ -179,6 +182,12 @@ namespace FineTuning.Client
 
         /// <summary>The metrics of a metrics event, or null.</summary>
         [JsonIgnore] public StepMetrics? Metrics => StepMetrics.From(Data);
+
+        /// <summary>The training step of a metrics event, or null.</summary>
+        [JsonIgnore] public long? Step => Metrics?.Step;
+
+        /// <summary>The training loss of a metrics event, or null.</summary>
+        [JsonIgnore] public double? TrainLoss => Metrics?.TrainLoss;
 
         public override string ToString() => Message ?? Id;
     }
