@@ -35,7 +35,11 @@ namespace FineTuning.Client
         {
             _connection = connection;
             var handler = transport ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
-            _http = new HttpClient(handler, disposeHandler: transport == null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            // HttpClient enforces the per-attempt timeout itself, which saves a timer and a linked token per request.
+            _http = new HttpClient(handler, disposeHandler: transport == null)
+            {
+                Timeout = connection.Timeout.TotalMilliseconds < int.MaxValue ? connection.Timeout : System.Threading.Timeout.InfiniteTimeSpan,
+            };
             _base = connection.BaseUri.ToString().TrimEnd('/');
             Retry = new RetryPolicy(connection.MaxRetries);
         }
@@ -121,30 +125,26 @@ namespace FineTuning.Client
                 HttpResponseMessage? response = null;
                 Exception? failure = null;
                 var timedOut = false;
-                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                try
                 {
-                    timeout.CancelAfter(_connection.Timeout);
-                    try
-                    {
-                        response = await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                    {
-                        throw;
-                    }
-                    catch (OperationCanceledException ex)
-                    {
-                        failure = ex;
-                        timedOut = true;
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        failure = ex;
-                    }
-                    catch (IOException ex)
-                    {
-                        failure = ex;
-                    }
+                    response = await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (OperationCanceledException ex)
+                {
+                    failure = ex; // HttpClient's timeout
+                    timedOut = true;
+                }
+                catch (HttpRequestException ex)
+                {
+                    failure = ex;
+                }
+                catch (IOException ex)
+                {
+                    failure = ex;
                 }
                 watch.Stop();
 
