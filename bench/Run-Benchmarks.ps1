@@ -67,12 +67,14 @@ $http = [System.Net.Http.HttpClient]::new()
 function Invoke-Bare { for ($i = 0; $i -lt $Requests; $i++) { $r = $http.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose() } }
 function Invoke-Cmdlet { for ($i = 0; $i -lt $Requests; $i++) { $null = Get-FineTuningJob -Id $job.Id } }
 function Invoke-Irm { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-RestMethod -Uri $uri } }
+# PowerShell's own cost of running a compiled cmdlet, measured with one that makes no request at all.
+function Invoke-Floor { for ($i = 0; $i -lt $Requests; $i++) { $null = Get-FineTuningConnection } }
 
 # Warm up each path, then three alternating rounds; keep each path's best round.
-Invoke-Bare; Invoke-Cmdlet; Invoke-Irm
-$times = @{ Bare = @(); Cmdlet = @(); Irm = @() }
+Invoke-Bare; Invoke-Cmdlet; Invoke-Irm; Invoke-Floor
+$times = @{ Bare = @(); Cmdlet = @(); Irm = @(); Floor = @() }
 for ($round = 0; $round -lt 3; $round++) {
-    foreach ($name in 'Bare', 'Cmdlet', 'Irm') {
+    foreach ($name in 'Bare', 'Cmdlet', 'Irm', 'Floor') {
         $sw = [System.Diagnostics.Stopwatch]::StartNew()
         & "Invoke-$name"
         $times[$name] += $sw.Elapsed.TotalSeconds
@@ -121,6 +123,12 @@ best of three alternating rounds:
 | bare ``HttpClient`` loop | $('{0:N0}' -f $rate.Bare) | 100% |
 | ``Get-FineTuningJob -Id`` | $('{0:N0}' -f $rate.Cmdlet) | $('{0:P0}' -f $cmdletVsBare) (target: at least 70%) |
 | ``Invoke-RestMethod`` | $('{0:N0}' -f $rate.Irm) | $('{0:P0}' -f ($rate.Irm / $rate.Bare)) |
+
+Per call: bare loop $('{0:N0}' -f (1e6 / $rate.Bare)) µs, ``Get-FineTuningJob`` $('{0:N0}' -f (1e6 / $rate.Cmdlet)) µs. Of the difference,
+$('{0:N0}' -f (1e6 / $rate.Floor)) µs is PowerShell's own cost of invoking a compiled cmdlet (binding parameters, running the
+pipeline), measured in the same run with ``Get-FineTuningConnection``, which makes no request; the module's own
+overhead (resolving the connection, relaying messages, typing the result) is the remaining
+$('{0:N0}' -f ((1e6 / $rate.Cmdlet) - (1e6 / $rate.Bare) - (1e6 / $rate.Floor))) µs.
 
 ``Get-FineTuningJob`` made $('{0:N2}' -f $cmdletVsIrm)x the requests per second of ``Invoke-RestMethod``
 (target: above 1x) while also deserializing each job into a typed object.
