@@ -191,6 +191,16 @@ namespace FineTuning.Commands
             }
         }
 
+        /// <summary>Lists with -First and -Skip, page by page (pages no larger than needed, at most <paramref name="maxPage"/>).</summary>
+        protected void WriteList<T>(Func<string?, int?, CancellationToken, Task<ListPage<T>>> fetch, Func<T, string> idOf, int first, int skip, int maxPage, object? target)
+        {
+            if (first == 0) return;
+            var pageSize = first == int.MaxValue ? Math.Min(maxPage, 100) : (int)Math.Max(1, Math.Min(maxPage, (long)first + skip));
+            WritePages(new Pager<T>(fetch, idOf, pageSize, skip, first == int.MaxValue ? (long?)null : first), target);
+        }
+
+        protected string? ResolveExistingFile(string item) => CmdletHelpers.ResolveExistingFile(this, item);
+
         /// <summary>Sleeps on the pipeline thread; Ctrl+C ends the sleep.</summary>
         protected void Sleep(TimeSpan interval)
         {
@@ -281,5 +291,35 @@ namespace FineTuning.Commands
         }
 
         public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
+
+        /// <summary>
+        /// The full path of an existing file, or null after writing the error a user should see: a path
+        /// that cannot be resolved (InvalidPath), a folder (PathIsDirectory), nothing there (PathNotFound).
+        /// </summary>
+        public static string? ResolveExistingFile(PSCmdlet cmdlet, string item)
+        {
+            string full;
+            try
+            {
+                full = cmdlet.GetUnresolvedProviderPathFromPSPath(item);
+            }
+            catch (Exception ex)
+            {
+                cmdlet.WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
+                return null;
+            }
+            if (System.IO.Directory.Exists(full))
+            {
+                cmdlet.WriteError(new ErrorRecord(new System.IO.IOException($"'{full}' is a directory; -Path takes a file."), "PathIsDirectory", ErrorCategory.InvalidArgument, item));
+                return null;
+            }
+            if (!System.IO.File.Exists(full))
+            {
+                cmdlet.WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"File '{full}' does not exist.", full), "PathNotFound", ErrorCategory.ObjectNotFound, item));
+                return null;
+            }
+            return full;
+        }
+
     }
 }

@@ -42,26 +42,8 @@ namespace FineTuning.Commands
         {
             foreach (var item in Path)
             {
-                string full;
-                try
-                {
-                    full = GetUnresolvedProviderPathFromPSPath(item);
-                }
-                catch (Exception ex)
-                {
-                    WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
-                    continue;
-                }
-                if (Directory.Exists(full))
-                {
-                    WriteError(new ErrorRecord(new IOException($"'{full}' is a directory; -Path takes a .jsonl file."), "PathIsDirectory", ErrorCategory.InvalidArgument, item));
-                    continue;
-                }
-                if (!File.Exists(full))
-                {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"The dataset file '{full}' does not exist.", full), "PathNotFound", ErrorCategory.ObjectNotFound, item));
-                    continue;
-                }
+                var full = CmdletHelpers.ResolveExistingFile(this, item);
+                if (full is null) continue;
                 var report = Validate(this, full, Method, Model, MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null, ref _stop);
                 if (report is null) continue;
                 var output = PSObject.AsPSObject(report);
@@ -105,7 +87,10 @@ namespace FineTuning.Commands
             }
         }
 
-        protected override void StopProcessing() => _stop?.Cancel();
+        protected override void StopProcessing()
+        {
+            _stop?.Cancel();
+        }
 
         private sealed class Progress : IProgress<long>
         {

@@ -40,28 +40,8 @@ namespace FineTuning.Commands
         {
             foreach (var item in Path)
             {
-                string full;
-                try
-                {
-                    full = GetUnresolvedProviderPathFromPSPath(item);
-                }
-                catch (Exception ex)
-                {
-                    WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
-                    continue;
-                }
-                if (Directory.Exists(full))
-                {
-                    WriteError(new ErrorRecord(new IOException($"'{full}' is a directory; -Path takes a file."),
-                        "PathIsDirectory", ErrorCategory.InvalidArgument, item));
-                    continue;
-                }
-                if (!File.Exists(full))
-                {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"File '{full}' does not exist.", full),
-                        "PathNotFound", ErrorCategory.ObjectNotFound, item));
-                    continue;
-                }
+                var full = ResolveExistingFile(item);
+                if (full is null) continue;
                 var length = new FileInfo(full).Length;
                 var name = System.IO.Path.GetFileName(full);
                 if (length > FineTuningClient.MaxUploadBytes)
@@ -184,18 +164,7 @@ namespace FineTuning.Commands
                 }
                 return;
             }
-            if (First == 0) return;
-            var pager = new Pager<FineTuningFile>(
-                (after, limit, ct) => client.ListFilesAsync(Purpose, after, limit, null, ct),
-                f => f.Id, PageSizeFor(First, Skip, 10000), Skip, First == int.MaxValue ? (long?)null : First);
-            WritePages(pager, null);
-        }
-
-        internal static int PageSizeFor(int first, int skip, int max)
-        {
-            if (first == int.MaxValue) return Math.Min(max, 100);
-            var wanted = (long)first + skip;
-            return (int)Math.Max(1, Math.Min(max, wanted));
+            WriteList((after, limit, ct) => client.ListFilesAsync(Purpose, after, limit, null, ct), f => f.Id, First, Skip, 10000, null);
         }
     }
 }

@@ -76,15 +76,9 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Metadata, Noun));
                 return;
             }
-            if (First == 0) return;
-
             if (Status is null)
             {
-                var pager = new Pager<FineTuningJob>(
-                    (after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct),
-                    j => j.Id, GetFineTuningFileCommand.PageSizeFor(First, Skip, 100), Skip,
-                    First == int.MaxValue ? (long?)null : First);
-                WritePages(pager, null);
+                WriteList((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, First, Skip, 100, null);
                 return;
             }
 

@@ -197,11 +197,7 @@ namespace FineTuning.Commands
             var id = Id;
             if (!Follow)
             {
-                if (First == 0) return;
-                var pager = new Pager<FineTuningEvent>(
-                    (after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id,
-                    GetFineTuningFileCommand.PageSizeFor(First, Skip, 100), Skip, First == int.MaxValue ? (long?)null : First);
-                WritePages(pager, id);
+                WriteList((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, First, Skip, 100, id);
                 return;
             }
 
@@ -259,13 +255,9 @@ namespace FineTuning.Commands
 
         protected override void ProcessRecord()
         {
-            if (First == 0) return;
             var client = Client;
             var id = Id;
-            var pager = new Pager<FineTuningCheckpoint>(
-                (after, limit, ct) => client.ListCheckpointsAsync(id, after, limit, ct), c => c.Id,
-                GetFineTuningFileCommand.PageSizeFor(First, Skip, 100), Skip, First == int.MaxValue ? (long?)null : First);
-            WritePages(pager, id);
+            WriteList((after, limit, ct) => client.ListCheckpointsAsync(id, after, limit, ct), c => c.Id, First, Skip, 100, id);
         }
     }
 }
