@@ -29,7 +29,6 @@ namespace FineTuning.Emulator
         public List<TrainingExample> Examples = new List<TrainingExample>();
         public DataFormat? Format;
         public long BilledTokens;
-        public int TrainedTokens;
 
         /// <summary>Why the file cannot be used (null when it can).</summary>
         public string? Error;

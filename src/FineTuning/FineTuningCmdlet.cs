@@ -216,11 +216,6 @@ namespace FineTuning.Commands
             _stop.Cancel();
         }
 
-        protected override void EndProcessing()
-        {
-            base.EndProcessing();
-        }
-
         /// <summary>Actions waiting for the pipeline thread, and a signal that wakes it for them or for the call's end.</summary>
         private sealed class MessagePump
         {

@@ -32,15 +32,23 @@ namespace FineTuning.Commands
         /// </summary>
         public static FineTuningConnection? FromEnvironment()
         {
-            var variables = Environment.GetEnvironmentVariables();
-            var key = Fingerprint(variables);
+            // Only the variables a connection reads, not the whole environment: this runs on every cmdlet call.
+            var variables = new Hashtable(EnvironmentNames.Length);
+            var key = new StringBuilder();
+            foreach (var name in EnvironmentNames)
+            {
+                var value = Environment.GetEnvironmentVariable(name);
+                if (value != null) variables[name] = value;
+                key.Append(name).Append('=').Append(value ?? "\u0000").Append('\n');
+            }
+            var fingerprint = key.ToString();
             lock (Gate)
             {
-                if (key == _environmentKey) return _environmentConnection;
+                if (fingerprint == _environmentKey) return _environmentConnection;
                 var created = FineTuningConnection.FromEnvironment(variables);
                 _environmentConnection?.Dispose();
                 _environmentConnection = created;
-                _environmentKey = key;
+                _environmentKey = fingerprint;
                 return created;
             }
         }
@@ -50,15 +58,5 @@ namespace FineTuning.Commands
             "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "OPENAI_API_VERSION",
             "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
         };
-
-        private static string Fingerprint(IDictionary variables)
-        {
-            var sb = new StringBuilder();
-            foreach (var name in EnvironmentNames)
-            {
-                sb.Append(name).Append('=').Append(variables[name] as string ?? "\u0000").Append('\n');
-            }
-            return sb.ToString();
-        }
     }
 }

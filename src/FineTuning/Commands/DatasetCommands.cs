@@ -59,7 +59,7 @@ namespace FineTuning.Commands
             var length = new FileInfo(full).Length;
             var activity = $"Checking {System.IO.Path.GetFileName(full)}";
             stop = new System.Threading.CancellationTokenSource();
-            var progress = new Progress(length);
+            var progress = new Progress();
             var options = new DatasetValidationOptions { Method = method, Model = model, Epochs = epochs };
             var token = stop.Token;
             var task = System.Threading.Tasks.Task.Run(() => DatasetValidator.Validate(full, options, progress, token));
@@ -95,7 +95,6 @@ namespace FineTuning.Commands
         private sealed class Progress : IProgress<long>
         {
             private long _bytes;
-            public Progress(long total) { }
             public long Bytes => System.Threading.Interlocked.Read(ref _bytes);
             public void Report(long value) => System.Threading.Interlocked.Exchange(ref _bytes, value);
         }

@@ -123,7 +123,6 @@ namespace FineTuning.Commands
             }
         }
 
-        internal new void Post(Action action) => base.Post(action);
     }
 
     /// <summary>Get-FineTuningFile: gets files by id or lists them.</summary>

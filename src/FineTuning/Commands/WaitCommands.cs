@@ -165,10 +165,8 @@ namespace FineTuning.Commands
         }
     }
 
-    /// <summary>Get-FineTuningEvent: lists a job's events, or follows them as they come.</summary>
-    [Cmdlet(VerbsCommon.Get, "FineTuningEvent")]
-    [OutputType(typeof(FineTuningEvent))]
-    public sealed class GetFineTuningEventCommand : FineTuningCmdlet
+    /// <summary>Shared parameters of the cmdlets that list something of one job (events, checkpoints).</summary>
+    public abstract class JobListCommand : FineTuningCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("JobId", "fine_tuning_job_id")]
@@ -183,13 +181,19 @@ namespace FineTuning.Commands
         [ValidateRange(0, int.MaxValue)]
         public int Skip { get; set; }
 
+        protected override string Noun => "Job";
+    }
+
+    /// <summary>Get-FineTuningEvent: lists a job's events, or follows them as they come.</summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuningEvent")]
+    [OutputType(typeof(FineTuningEvent))]
+    public sealed class GetFineTuningEventCommand : JobListCommand
+    {
         [Parameter] public SwitchParameter Follow { get; set; }
 
         [Parameter]
         [ValidateRange(0.05, 3600)]
         public double PollIntervalSec { get; set; } = 2;
-
-        protected override string Noun => "Job";
 
         protected override void ProcessRecord()
         {
@@ -236,23 +240,8 @@ namespace FineTuning.Commands
     /// <summary>Get-FineTuningCheckpoint: lists the checkpoints a job kept.</summary>
     [Cmdlet(VerbsCommon.Get, "FineTuningCheckpoint")]
     [OutputType(typeof(FineTuningCheckpoint))]
-    public sealed class GetFineTuningCheckpointCommand : FineTuningCmdlet
+    public sealed class GetFineTuningCheckpointCommand : JobListCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ValidateNotNullOrEmpty]
-        public string Id { get; set; } = string.Empty;
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int First { get; set; } = int.MaxValue;
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int Skip { get; set; }
-
-        protected override string Noun => "Job";
-
         protected override void ProcessRecord()
         {
             var client = Client;
