@@ -182,6 +182,9 @@ namespace FineTuning.Client
                 : Kind == ServiceKind.AzureOpenAI && ApiVersion == "preview" ? "api-version=preview" : null;
 
         /// <summary>The header that authenticates a request, or null. The value is revealed only here, per request.</summary>
+        /// <summary>Whether requests carry a secret (an API key or a token).</summary>
+        internal bool HasSecret => _secret != null;
+
         internal (string Name, string Value)? AuthorizationHeader()
         {
             if (_secret is null) return null;

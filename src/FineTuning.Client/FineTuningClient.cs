@@ -106,10 +106,9 @@ namespace FineTuning.Client
             Func<HttpContent?>? content, HttpCompletionOption completion, CancellationToken ct, string? debugBody = null)
         {
             var uri = BuildUri(path, query);
-            if (!_connection.InProcess && _connection.AuthorizationHeader() != null && !_connection.AllowInsecureHttp && !FineTuningConnection.IsSafeToSendSecret(uri))
+            if (!_connection.InProcess && _connection.HasSecret && !_connection.AllowInsecureHttp && !FineTuningConnection.IsSafeToSendSecret(uri))
                 throw new FineTuningConnectionException($"Refusing to send an API key over plain http to '{uri.Host}'.");
 
-            var display = $"{method.Method} {uri.AbsoluteUri}";
             if (debugBody != null && ClientLog.DebugEnabled) ClientLog.Debug($"Request body: {debugBody}");
 
             var attempt = 0;
@@ -121,7 +120,7 @@ namespace FineTuning.Client
                 request.Content = content?.Invoke();
                 AddHeaders(request, attempt - 1);
 
-                var watch = Stopwatch.StartNew();
+                var started = Stopwatch.GetTimestamp();
                 HttpResponseMessage? response = null;
                 Exception? failure = null;
                 var timedOut = false;
@@ -146,10 +145,11 @@ namespace FineTuning.Client
                 {
                     failure = ex;
                 }
-                watch.Stop();
+                var elapsedMs = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
 
                 if (response == null)
                 {
+                    var display = $"{method.Method} {uri.AbsoluteUri}";
                     var what = timedOut ? $"timed out after {_connection.Timeout.TotalSeconds:0.#} s" : $"failed: {Innermost(failure!).Message}";
                     var decision = Retry.ForTransportFailure(attempt - 1);
                     if (decision.Retry)
@@ -158,7 +158,7 @@ namespace FineTuning.Client
                         await Delay(decision.Delay, ct).ConfigureAwait(false);
                         continue;
                     }
-                    ClientLog.Verbose($"{display} {what} ({watch.ElapsedMilliseconds} ms, attempt {attempt}).");
+                    ClientLog.Verbose($"{display} {what} ({elapsedMs} ms, attempt {attempt}).");
                     throw new FineTuningTransportException(
                         SecretMasker.Mask(timedOut
                             ? $"{method.Method} {path} to {uri.Host} timed out after {_connection.Timeout.TotalSeconds:0.#} s ({attempt} attempt(s))."
@@ -167,9 +167,13 @@ namespace FineTuning.Client
                 }
 
                 var status = (int)response.StatusCode;
-                var requestId = RequestId(response);
-                if (ClientLog.VerboseEnabled) ClientLog.Verbose($"{display} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms{(requestId is null ? string.Empty : " (request " + requestId + ")")}{(attempt > 1 ? $", attempt {attempt}" : string.Empty)}.");
+                if (ClientLog.VerboseEnabled)
+                {
+                    var id = RequestId(response);
+                    ClientLog.Verbose($"{method.Method} {uri.AbsoluteUri} -> {status} {response.ReasonPhrase} in {elapsedMs} ms{(id is null ? string.Empty : " (request " + id + ")")}{(attempt > 1 ? $", attempt {attempt}" : string.Empty)}.");
+                }
                 if (status >= 200 && status < 300) return response;
+                var requestId = RequestId(response);
 
                 // An error: read it, decide whether to retry.
                 byte[] body;
@@ -185,7 +189,7 @@ namespace FineTuning.Client
                 var retry = Retry.ForResponse(attempt - 1, status, response.Headers, error?.Code, Now());
                 if (retry.Retry)
                 {
-                    ClientLog.Warning($"{display} -> {status} {response.ReasonPhrase}{(error?.Code is null ? string.Empty : " (" + error.Value.Code + ")")}; retry {attempt} of {Retry.MaxRetries} in {retry.Delay.TotalSeconds:0.###} s ({retry.Reason}).");
+                    ClientLog.Warning($"{method.Method} {uri.AbsoluteUri} -> {status} {response.ReasonPhrase}{(error?.Code is null ? string.Empty : " (" + error.Value.Code + ")")}; retry {attempt} of {Retry.MaxRetries} in {retry.Delay.TotalSeconds:0.###} s ({retry.Reason}).");
                     response.Dispose();
                     await Delay(retry.Delay, ct).ConfigureAwait(false);
                     continue;
@@ -202,7 +206,7 @@ namespace FineTuning.Client
             if (!string.IsNullOrEmpty(_connection.Organization)) request.Headers.TryAddWithoutValidation("OpenAI-Organization", _connection.Organization);
             if (!string.IsNullOrEmpty(_connection.Project)) request.Headers.TryAddWithoutValidation("OpenAI-Project", _connection.Project);
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
             if (retryCount > 0) request.Headers.TryAddWithoutValidation("x-stainless-retry-count", retryCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -271,9 +275,11 @@ namespace FineTuning.Client
             return new FineTuningServiceException(SecretMasker.Mask(message), status, error?.Type, error?.Code, error?.Param, requestId, method, path, attempts, raw);
         }
 
+        private static readonly string[] RequestIdHeaders = { "x-request-id", "apim-request-id", "x-ms-request-id" };
+
         internal static string? RequestId(HttpResponseMessage response)
         {
-            foreach (var name in new[] { "x-request-id", "apim-request-id", "x-ms-request-id" })
+            foreach (var name in RequestIdHeaders)
             {
                 if (response.Headers.TryGetValues(name, out var values)) return values.FirstOrDefault();
             }
