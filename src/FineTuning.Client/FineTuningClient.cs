@@ -86,6 +86,7 @@ namespace FineTuning.Client
                 ClientLog.Debug($"Response body: {Excerpt(bytes, 4096)}");
             try
             {
+                if (typeof(T) == typeof(FineTuningJob) && JobReader.TryRead(bytes, out var job)) return (T)(object)job;
                 var value = JsonSerializer.Deserialize(bytes, typeInfo);
                 if (value is null) throw new JsonException("The body was JSON null.");
                 return value;
