@@ -2,11 +2,12 @@
 .SYNOPSIS
     Benchmarks of the module, measured side by side in one run, written to docs/benchmarks.md.
 .DESCRIPTION
-    1. Import-Module cost: a bare `pwsh -NoProfile` start against the same start that imports the
-       module, alternated run by run so that machine noise hits both alike; medians compared.
-    2. Request rate: 1,000 Get-FineTuningJob -Id calls against the emulator over loopback HTTP,
-       compared in the same process with Invoke-RestMethod and with a bare HttpClient loop making
-       the same requests.
+    1. Import-Module cost (Import.Bench.ps1): bare `pwsh -NoProfile` starts, starts that import an empty
+       manifest module, and starts that import FineTuning, alternated run by run; medians compared.
+    2. Request rate (Requests.Bench.ps1): Get-FineTuningJob -Id against the emulator over loopback HTTP,
+       compared in the same process with bare HttpClient loops making the same requests, with
+       Invoke-RestMethod, and with a control loop that shows what invoking any cmdlet per request costs.
+    3. Dataset validation, upload and emulator concurrency (their own scripts, their own processes).
     These are ratios measured together, not absolute targets for a timed test.
 #>
 param(
@@ -18,75 +19,20 @@ param(
     [int] $UploadSizeMB = 2048
 )
 $ErrorActionPreference = 'Stop'
-$manifest = (Resolve-Path (Join-Path $ModulePath 'FineTuning.psd1')).Path
-
-function Get-Median([double[]] $values) {
-    $s = $values | Sort-Object
-    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-}
-
-# The PowerShell executable running this script (pwsh, or dotnet hosting the pwsh tool).
-$self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-$prefix = @()
-if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $prefix = @('pwsh') }
-
-function Measure-Start([string] $command) {
-    $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    & $self @prefix -NoProfile -NonInteractive -Command $command | Out-Null
-    $sw.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "pwsh failed: $command" }
-    $sw.Elapsed.TotalMilliseconds
-}
 
 Write-Host 'Import-Module time...'
+$import = & (Join-Path $PSScriptRoot 'Import.Bench.ps1') -ModulePath $ModulePath -Runs $ImportRuns
+Write-Host 'Request rate...'
+$rates = & (Join-Path $PSScriptRoot 'Requests.Bench.ps1') -ModulePath $ModulePath -Requests $Requests
 # The other benchmarks run in processes of their own.
 $datasets = & (Join-Path $PSScriptRoot 'Datasets.Bench.ps1') -ModulePath $ModulePath -SizesMB $DatasetSizesMB
 $upload = & (Join-Path $PSScriptRoot 'Upload.Bench.ps1') -ModulePath $ModulePath -SizeMB $UploadSizeMB
 $concurrency = & (Join-Path $PSScriptRoot 'Concurrency.Bench.ps1') -ModulePath $ModulePath
-$bare = @(); $withModule = @()
-Measure-Start 'exit 0' | Out-Null   # warm the disk cache
-for ($i = 0; $i -lt $ImportRuns; $i++) {
-    $bare += Measure-Start 'exit 0'
-    $withModule += Measure-Start "Import-Module '$manifest'; exit 0"
-}
-$bareMs = Get-Median $bare
-$moduleMs = Get-Median $withModule
-$importCost = $moduleMs - $bareMs
 
-Write-Host 'Request rate...'
-Import-Module $manifest -Force
-$emu = Start-FineTuningEmulator -Port 0 -ManualClock
-$path = Join-Path ([System.IO.Path]::GetTempPath()) "ft-bench-$PID.jsonl"
-$lines = 1..12 | ForEach-Object { '{"messages":[{"role":"user","content":"q' + $_ + '"},{"role":"assistant","content":"a' + $_ + '"}]}' }
-[System.IO.File]::WriteAllLines($path, [string[]]$lines)
-$job = Add-FineTuningFile $path | New-FineTuningJob -Model gpt-4o-mini-2024-07-18
-Remove-Item $path
-$uri = "$($emu.BaseUri)/fine_tuning/jobs/$($job.Id)"
-
-$http = [System.Net.Http.HttpClient]::new()
-function Invoke-Bare { for ($i = 0; $i -lt $Requests; $i++) { $r = $http.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose() } }
-function Invoke-Cmdlet { for ($i = 0; $i -lt $Requests; $i++) { $null = Get-FineTuningJob -Id $job.Id } }
-function Invoke-Irm { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-RestMethod -Uri $uri } }
-# PowerShell's own cost of running a compiled cmdlet, measured with one that makes no request at all.
-function Invoke-Floor { for ($i = 0; $i -lt $Requests; $i++) { $null = Get-FineTuningConnection } }
-
-# Warm up each path, then three alternating rounds; keep each path's best round.
-Invoke-Bare; Invoke-Cmdlet; Invoke-Irm; Invoke-Floor
-$times = @{ Bare = @(); Cmdlet = @(); Irm = @(); Floor = @() }
-for ($round = 0; $round -lt 3; $round++) {
-    foreach ($name in 'Bare', 'Cmdlet', 'Irm', 'Floor') {
-        $sw = [System.Diagnostics.Stopwatch]::StartNew()
-        & "Invoke-$name"
-        $times[$name] += $sw.Elapsed.TotalSeconds
-    }
-}
-$rate = @{}
-foreach ($name in $times.Keys) { $rate[$name] = $Requests / ($times[$name] | Measure-Object -Minimum).Minimum }
-$http.Dispose()
-Stop-FineTuningEmulator
-
-$cmdletVsBare = $rate.Cmdlet / $rate.Bare
-$cmdletVsIrm = $rate.Cmdlet / $rate.Irm
+$importCost = $import.ModuleMs - $import.BareMs
+$emptyCost = $import.EmptyMs - $import.BareMs
+$ownCost = $import.ModuleMs - $import.EmptyMs
+function Format-Share([double] $rate) { '{0:P0}' -f ($rate / $rates.BareRate) }
 $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', ''
 $datasetRows = ($datasets | ForEach-Object {
     $ratio = if ($_.TiktokenMBps) { '{0:N1}x' -f ($_.OursMBps / $_.TiktokenMBps) } else { '-' }
@@ -105,34 +51,46 @@ in one run; on a shared machine the ratios mean more than the absolute numbers.
 
 ## Import-Module
 
-Median of $ImportRuns alternating starts of ``pwsh -NoProfile``:
+Median of $($import.Runs) alternating starts of ``pwsh -NoProfile -NonInteractive`` of each kind:
 
-| Start | Median |
-|---|---|
-| bare ``pwsh -NoProfile`` | $('{0:N0}' -f $bareMs) ms |
-| same, plus ``Import-Module FineTuning`` | $('{0:N0}' -f $moduleMs) ms |
-| **cost of importing** | **$('{0:N0}' -f $importCost) ms** (target: under 150 ms) |
+| Start | Median | Added to a bare start |
+|---|---|---|
+| bare, ``exit 0`` | $('{0:N0}' -f $import.BareMs) ms | |
+| importing an empty manifest module (only ``ModuleVersion``) | $('{0:N0}' -f $import.EmptyMs) ms | $('{0:N0}' -f $emptyCost) ms |
+| ``Import-Module FineTuning`` | $('{0:N0}' -f $import.ModuleMs) ms | **$('{0:N0}' -f $importCost) ms** (target: under 150 ms) |
+
+Importing FineTuning costs $('{0:N0}' -f $ownCost) ms more than importing a module that holds nothing at all: that share
+is the module's own (its assemblies, cmdlet discovery, the format file). The rest is what PowerShell spends on the
+first ``Import-Module`` of any manifest module in a session, measured here with the empty one.
 
 ## Request rate over loopback
 
-$Requests`` GET /v1/fine_tuning/jobs/{id}`` requests against the emulator on 127.0.0.1, same process,
-best of three alternating rounds:
+``GET /v1/fine_tuning/jobs/{id}`` against the emulator on 127.0.0.1 from one pwsh process: $($rates.Rounds) rounds of
+$($rates.Requests) requests per client, in blocks of $($rates.Block) interleaved client by client; each rate comes from the
+client's median block.
 
-| Client | Requests/s | vs bare HttpClient |
-|---|---|---|
-| bare ``HttpClient`` loop | $('{0:N0}' -f $rate.Bare) | 100% |
-| ``Get-FineTuningJob -Id`` | $('{0:N0}' -f $rate.Cmdlet) | $('{0:P0}' -f $cmdletVsBare) (target: at least 70%) |
-| ``Invoke-RestMethod`` | $('{0:N0}' -f $rate.Irm) | $('{0:P0}' -f ($rate.Irm / $rate.Bare)) |
+| Client | Requests/s | Per request | vs bare ``HttpClient`` |
+|---|---|---|---|
+| bare ``HttpClient`` loop (``GetAsync``, body read as a string) | $('{0:N0}' -f $rates.BareRate) | $('{0:N0}' -f $rates.BareUs) µs | 100% |
+| the same loop sending the module's exact requests (decompression, ``User-Agent``, ``Accept``) | $('{0:N0}' -f $rates.SameRate) | $('{0:N0}' -f $rates.SameUs) µs | $(Format-Share $rates.SameRate) |
+| **``Get-FineTuningJob -Id``** (typed job objects) | $('{0:N0}' -f $rates.CmdletRate) | $('{0:N0}' -f $rates.CmdletUs) µs | **$(Format-Share $rates.CmdletRate)** (target: at least 70%) |
+| ``Invoke-RestMethod -Uri`` | $('{0:N0}' -f $rates.IrmRate) | $('{0:N0}' -f $rates.IrmUs) µs | $(Format-Share $rates.IrmRate) |
+| control: the bare loop plus one call to a trivial cmdlet per request | $('{0:N0}' -f $rates.ControlRate) | $('{0:N0}' -f $rates.ControlUs) µs | $(Format-Share $rates.ControlRate) |
 
-Per call: bare loop $('{0:N0}' -f (1e6 / $rate.Bare)) µs, ``Get-FineTuningJob`` $('{0:N0}' -f (1e6 / $rate.Cmdlet)) µs. Of the difference,
-$('{0:N0}' -f (1e6 / $rate.Floor)) µs is PowerShell's own cost of invoking a compiled cmdlet that takes no parameters, measured in the same
-run with ``Get-FineTuningConnection``, which makes no request. The remaining part covers binding ``-Id``,
-resolving the connection, relaying messages and deserializing the job into typed objects (about 25 µs of
-it, measured separately with the source-generated serializer alone):
-$('{0:N0}' -f ((1e6 / $rate.Cmdlet) - (1e6 / $rate.Bare) - (1e6 / $rate.Floor))) µs.
+``Get-FineTuningJob`` made **$('{0:N2}' -f ($rates.CmdletRate / $rates.IrmRate))x** the requests per second of ``Invoke-RestMethod``
+(target: above 1x).
 
-``Get-FineTuningJob`` made $('{0:N2}' -f $cmdletVsIrm)x the requests per second of ``Invoke-RestMethod``
-(target: above 1x) while also deserializing each job into a typed object.
+The control line is the ceiling for any cmdlet that makes a request: the bare loop, plus one call per request to
+``Get-FineTuningConnection``, a compiled cmdlet that takes no parameters and makes no request, and no client
+library at all. Run on its own that call takes $('{0:N0}' -f $rates.FloorUs) µs; placed between requests it adds
+$('{0:N0}' -f ($rates.ControlUs - $rates.BareUs)) µs to each, because PowerShell's command machinery then runs between requests and the
+HTTP path no longer stays warm in the processor's caches. ``Get-FineTuningJob`` spends
+$('{0:N0}' -f ($rates.CmdletUs - $rates.ControlUs)) µs per request beyond that ceiling for its own work: binding ``-Id``, resolving the
+connection, the module's request headers and retry policy, relaying messages, and reading the JSON into a typed job.
+
+Every client is warmed up with thousands of calls first: the .NET runtime profiles and then recompiles hot code
+in the background, and measured before that has settled, every PowerShell client ran several times slower and
+the ratios swung widely.
 
 ## Test-FineTuningDataset against tiktoken
 
