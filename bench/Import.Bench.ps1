@@ -51,8 +51,11 @@ try {
 finally {
     Remove-Item -Recurse -Force $emptyDir -ErrorAction SilentlyContinue
 }
+$sortedBare = @($times.Bare | Sort-Object)
 [pscustomobject]@{
     Runs     = $Runs
+    # Spread of the bare starts (between the first and third quartiles): the noise of one start here.
+    SpreadMs = $sortedBare[[int][math]::Floor(3 * ($Runs - 1) / 4)] - $sortedBare[[int][math]::Floor(($Runs - 1) / 4)]
     BareMs   = Get-Median $times.Bare
     EmptyMs  = Get-Median $times.Empty
     ModuleMs = Get-Median $times.Module

@@ -59,9 +59,10 @@ Median of $($import.Runs) alternating starts of ``pwsh -NoProfile -NonInteractiv
 | importing an empty manifest module (only ``ModuleVersion``) | $('{0:N0}' -f $import.EmptyMs) ms | $('{0:N0}' -f $emptyCost) ms |
 | ``Import-Module FineTuning`` | $('{0:N0}' -f $import.ModuleMs) ms | **$('{0:N0}' -f $importCost) ms** (target: under 150 ms) |
 
-Importing FineTuning costs $('{0:N0}' -f $ownCost) ms more than importing a module that holds nothing at all: that share
-is the module's own (its assemblies, cmdlet discovery, the format file). The rest is what PowerShell spends on the
-first ``Import-Module`` of any manifest module in a session, measured here with the empty one.
+Importing FineTuning cost $('{0:N0}' -f $ownCost) ms more than importing a module that holds nothing at all: that share is
+the module's own (its assemblies, cmdlet discovery, the format file); the rest is what PowerShell spends on the
+first ``Import-Module`` of any manifest module in a session. Single starts vary by about $('{0:N0}' -f $import.SpreadMs) ms here
+(spread between the quartiles of the bare starts), so differences of that size are noise.
 
 ## Request rate over loopback
 
