@@ -121,6 +121,10 @@ namespace FineTuning.Datasets
                     bytesRead?.Report(block.EndOffset);
                 }
             }
+            catch (OperationCanceledException) when (failure != null && !ct.IsCancellationRequested)
+            {
+                // The reader failed and cancelled the rest; its own error is thrown below, not this cancellation.
+            }
             finally
             {
                 cts.Cancel();

@@ -1,3 +1,4 @@
+using System.Threading;
 using System.Text;
 using FineTuning.Datasets;
 using Xunit;
@@ -183,8 +184,13 @@ public class ReaderTests
     [Fact]
     public void Read_errors_propagate()
     {
-        var ex = Assert.Throws<IOException>(() => DatasetValidator.Validate(new FailingStream(), "x"));
-        Assert.Equal("disk gone", ex.Message);
+        // The stream fails only after the validator is waiting for blocks, when its failure also cancels that wait:
+        // the read error must still be what the caller sees. Repeated, since the two race.
+        for (int i = 0; i < 20; i++)
+        {
+            var ex = Assert.Throws<IOException>(() => DatasetValidator.Validate(new FailingStream(), "x"));
+            Assert.Equal("disk gone", ex.Message);
+        }
     }
 
     [Fact]
@@ -201,7 +207,11 @@ public class ReaderTests
 
     private sealed class FailingStream : MemoryStream
     {
-        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("disk gone");
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Thread.Sleep(20);
+            throw new IOException("disk gone");
+        }
     }
 
     private sealed class SyncProgress : IProgress<long>
