@@ -86,11 +86,20 @@ function Invoke-Xunit {
     & dotnet test (Join-Path $root 'FineTuning.slnx') -c $Configuration -nologo --logger 'trx' --results-directory $results | Out-Host
     $exit = $LASTEXITCODE
     $passed = 0; $failed = 0; $total = 0
-    foreach ($trx in Get-ChildItem $results -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+    # Suites that finish in the same second get names such as 'x[1].trx': brackets are wildcards to
+    # PowerShell's path parameters, so the files are read by their literal names.
+    $trxFiles = @(Get-ChildItem -LiteralPath $results -Filter *.trx -Recurse -ErrorAction SilentlyContinue)
+    foreach ($trx in $trxFiles) {
+        $counters = ([xml][System.IO.File]::ReadAllText($trx.FullName)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
         $total += [int]$counters.total
+    }
+    $suites = @(Get-ChildItem -LiteralPath (Join-Path $root 'tests') -Filter *.Tests.csproj -Recurse).Count
+    if ($trxFiles.Count -lt $suites) {
+        # A suite whose results cannot be read must not vanish from the count.
+        $failed += $suites - $trxFiles.Count
+        Write-Host "Only $($trxFiles.Count) of $suites xunit result files were found." -ForegroundColor Red
     }
     if ($exit -ne 0 -and $failed -eq 0) {
         # The run broke before or outside the tests (a build error, a crashed host): count it as a failure.

@@ -26,6 +26,15 @@ public class TokenCounterTests
         Assert.Equal(expected, TokenCounter.ForEncoding(encoding).Encode(text).Count);
     }
 
+    [Fact]
+    public void Table_texts_are_distinct_so_no_row_is_skipped()
+    {
+        // xunit silently skips theory rows with identical arguments; a repeated text would shrink the table.
+        var texts = TableRows().Where(r => (string)r[0] == TokenCounter.O200kBase).Select(r => (string)r[1]).ToList();
+        Assert.NotEmpty(texts);
+        Assert.Equal(texts.Count, texts.Distinct(StringComparer.Ordinal).Count());
+    }
+
     [Theory]
     [InlineData(TokenCounter.O200kBase)]
     [InlineData(TokenCounter.Cl100kBase)]
