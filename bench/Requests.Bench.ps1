@@ -15,6 +15,10 @@
                no parameters and makes no request: what invoking a cmdlet between requests costs. No cmdlet that
                makes the request itself can beat it, so it is the ceiling for Get-FineTuningJob.
       Floor    Get-FineTuningConnection alone (a compiled cmdlet that makes no request).
+      Again    Get-FineTuningJob -Id once more, as a client of its own: the same code measured twice, so the
+               difference between Cmdlet and Again shows how finely this run can tell clients apart.
+    Besides the medians over all rounds, the Cmdlet's share of the Bare rate is computed round by round; the
+    lowest and highest of those show how much the headline figure moves within one run.
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/FineTuning/0.1.0'),
@@ -52,6 +56,7 @@ try {
         Irm     = { for ($i = 0; $i -lt $Block; $i++) { $null = Invoke-RestMethod -Uri $uri } }
         Control = { for ($i = 0; $i -lt $Block; $i++) { $r = $bare.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose(); $null = Get-FineTuningConnection } }
         Floor   = { for ($i = 0; $i -lt $Block; $i++) { $null = Get-FineTuningConnection } }
+        Again   = { for ($i = 0; $i -lt $Block; $i++) { $null = Get-FineTuningJob -Id $id } }
     }
     $blockTimes = @{}
     foreach ($name in $loops.Keys) { $blockTimes[$name] = [System.Collections.Generic.List[double]]::new() }
@@ -72,13 +77,23 @@ try {
     }
     $bare.Dispose(); $same.Dispose()
 
+    function Get-Median([double[]] $values) {
+        $sorted = @($values | Sort-Object)
+        $sorted[[int][math]::Floor($sorted.Count / 2)]
+    }
     $result = [ordered]@{ Requests = $Requests; Rounds = $Rounds; Block = $Block }
     foreach ($name in $loops.Keys) {
-        $sorted = @($blockTimes[$name] | Sort-Object)
-        $median = $sorted[[int][math]::Floor($sorted.Count / 2)]
+        $median = Get-Median $blockTimes[$name]
         $result["${name}Rate"] = $Block / $median
         $result["${name}Us"] = $median * 1e6 / $Block
     }
+    # The Cmdlet's share of the Bare rate, round by round (each round's median blocks).
+    $shares = for ($r = 0; $r -lt $Rounds; $r++) {
+        $first = $r * $blocksPerRound
+        (Get-Median $blockTimes.Bare.GetRange($first, $blocksPerRound)) / (Get-Median $blockTimes.Cmdlet.GetRange($first, $blocksPerRound))
+    }
+    $result.CmdletShareLow = ($shares | Measure-Object -Minimum).Minimum
+    $result.CmdletShareHigh = ($shares | Measure-Object -Maximum).Maximum
     [pscustomobject]$result
 }
 finally {

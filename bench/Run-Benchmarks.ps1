@@ -77,6 +77,11 @@ client's median block.
 | **``Get-FineTuningJob -Id``** (typed job objects) | $('{0:N0}' -f $rates.CmdletRate) | $('{0:N0}' -f $rates.CmdletUs) µs | **$(Format-Share $rates.CmdletRate)** (target: at least 70%) |
 | ``Invoke-RestMethod -Uri`` | $('{0:N0}' -f $rates.IrmRate) | $('{0:N0}' -f $rates.IrmUs) µs | $(Format-Share $rates.IrmRate) |
 | control: the bare loop plus one call to a trivial cmdlet per request | $('{0:N0}' -f $rates.ControlRate) | $('{0:N0}' -f $rates.ControlUs) µs | $(Format-Share $rates.ControlRate) |
+| check: ``Get-FineTuningJob -Id`` again, as a client of its own | $('{0:N0}' -f $rates.AgainRate) | $('{0:N0}' -f $rates.AgainUs) µs | $(Format-Share $rates.AgainRate) |
+
+How finely this table tells clients apart: the last line runs the very same code as the cmdlet's line, and
+the two differ by $('{0:N0}' -f [math]::Abs(100 * ($rates.AgainRate - $rates.CmdletRate) / $rates.BareRate)) % of the bare rate; round by round the cmdlet's share of the bare rate
+ranged from $('{0:P0}' -f $rates.CmdletShareLow) to $('{0:P0}' -f $rates.CmdletShareHigh). Differences smaller than that are noise.
 
 ``Get-FineTuningJob`` made **$('{0:N2}' -f ($rates.CmdletRate / $rates.IrmRate))x** the requests per second of ``Invoke-RestMethod``
 (target: above 1x).
