@@ -56,10 +56,19 @@ public class UploadTests
     {
         using var h = new Harness();
         var path = await DataFile(h, 50);
-        h.Emulator.Faults.Add(new FaultRule { PathPattern = "*/parts", StatusCode = 0, Latency = TimeSpan.FromSeconds(5), Count = 1000 });
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            h.Client.UploadLargeFileAsync(path, "fine-tune", null, null, cts.Token, partSize: 2000, parallelism: 2));
+        var slowParts = new FaultRule { PathPattern = "*/parts", StatusCode = 0, Latency = TimeSpan.FromSeconds(5), Count = 1000 };
+        h.Emulator.Faults.Add(slowParts);
+        using var cts = new CancellationTokenSource();
+        var upload = h.Client.UploadLargeFileAsync(path, "fine-tune", null, null, cts.Token, partSize: 2000, parallelism: 2);
+
+        // Cancel while a part is in flight, so the client has created the upload and must cancel it. (A timer
+        // could fire before the upload exists on a loaded machine, leaving nothing to cancel.)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref slowParts.Remaining) == slowParts.Count && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(Volatile.Read(ref slowParts.Remaining) < slowParts.Count, "No part request reached the emulator.");
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upload);
         Assert.Equal(1, h.Emulator.UploadCount("cancelled"));
         Assert.Equal(0, h.Emulator.FileCount);
     }
