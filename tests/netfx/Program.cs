@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using FineTuning.Client;
+using FineTuning.Datasets;
+using FineTuning.Emulator;
+
+/// <summary>
+/// Prints a transcript of what the module's libraries compute and answer: dataset reports, a job's whole
+/// life on the emulator (in process and over a loopback listener), its events and a service error. Every
+/// line but the first must be the same on every runtime; the first names the runtime.
+/// </summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length != 2)
+        {
+            Console.Error.WriteLine("usage: RuntimeCheck <train.jsonl> <work folder>");
+            return 2;
+        }
+        var train = args[0];
+        Directory.CreateDirectory(args[1]);
+        Console.WriteLine("Runtime: " + System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
+
+        var broken = Path.Combine(args[1], "broken.jsonl");
+        File.WriteAllLines(broken, new[]
+        {
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello, caf\u00e9 \u2615\"}]}",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"No answer\"}]}",
+            "not json",
+            "{\"messages\":[{\"role\":\"wizard\",\"content\":\"?\"},{\"role\":\"assistant\",\"content\":\"!\"}]}",
+        });
+        foreach (var path in new[] { train, broken })
+        {
+            var report = DatasetValidator.Validate(path);
+            Console.WriteLine($"dataset {Path.GetFileName(path)}: examples={report.Examples} valid={report.ValidExamples} " +
+                $"tokens={report.Tokens.Total} encoding={report.Tokens.Encoding} errors={report.ErrorCount} warnings={report.WarningCount}");
+            foreach (var finding in report.Findings)
+                Console.WriteLine($"  line {finding.LineNumber}: {finding.Severity} {finding.Code}: {finding.Message}");
+        }
+
+        using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, Seed = 7 });
+        foreach (var mode in new[] { "in-process", "listener" })
+        {
+            var options = new ConnectionOptions { Kind = ServiceKind.Emulator };
+            if (mode == "in-process")
+            {
+                options.BaseUri = emulator.InProcessBaseUri;
+                options.Transport = emulator.CreateHandler();
+            }
+            else
+            {
+                options.BaseUri = emulator.StartListener();
+            }
+            var client = FineTuningConnection.Create(options).Client;
+            var file = await client.UploadFileAsync(train, "fine-tune", "train.jsonl");
+            var request = new NewJobOptions
+            {
+                Model = "gpt-4o-mini-2024-07-18", TrainingFile = file.Id, Epochs = 2, LearningRateMultiplier = 0.5, Suffix = "runtimes",
+                Metadata = new Dictionary<string, string> { ["team"] = "caf\u00e9" },
+            };
+            request.Validate();
+            var job = await client.CreateJobAsync(request.ToRequest());
+            for (var i = 0; i < 1000 && !JobStatus.IsFinal(job.Status); i++)
+            {
+                emulator.Clock.Advance(TimeSpan.FromSeconds(20));
+                job = await client.GetJobAsync(job.Id);
+            }
+            Console.WriteLine($"[{mode}] file {file.Id} {file.Bytes} bytes");
+            Console.WriteLine($"[{mode}] job {job.Id} {job.Status} model={job.FineTunedModel} trained_tokens={job.TrainedTokens} " +
+                $"epochs={job.Hyperparameters?.NEpochs} batch={job.Hyperparameters?.BatchSize} lr={job.Hyperparameters?.LearningRateMultiplier} " +
+                $"metadata={string.Join(",", (job.Metadata ?? new Dictionary<string, string>()).Select(kv => kv.Key + "=" + kv.Value))}");
+            var events = await new Pager<FineTuningEvent>((after, limit, ct) => client.ListEventsAsync(job.Id, after, limit, ct), e => e.Id, 100).ToListAsync();
+            Console.WriteLine($"[{mode}] {events.Count} events");
+            foreach (var e in events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal))
+                Console.WriteLine($"[{mode}]   {e.Level} {e.Type} {e.Message}");
+            try
+            {
+                await client.GetJobAsync("ftjob-missing");
+                Console.WriteLine($"[{mode}] missing job: no error");
+            }
+            catch (FineTuningServiceException ex)
+            {
+                Console.WriteLine($"[{mode}] missing job: {ex.StatusCode} {ex.ErrorType} {ex.Message}");
+            }
+        }
+        return 0;
+    }
+}
