@@ -99,6 +99,36 @@ Describe 'New-FineTuningJob rejects bad input before any request' {
         { New-FineTuningJob -Model gpt-4o-mini -TrainingFile (Get-Date) -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidTrainingFile,*'
     }
+
+    It 'rejects a local path given as <Parameter> and says how to upload it' -ForEach @(
+        @{ Parameter = 'TrainingFile' }
+        @{ Parameter = 'ValidationFile' }
+    ) {
+        $local = New-TestDataset -Count 12
+        Push-Location (Split-Path $local)
+        try {
+            $relative = './' + (Split-Path $local -Leaf)
+            $params = @{ TrainingFile = $train.Id }
+            $params[$Parameter] = $relative
+            $before = $emu.Emulator.JobCount
+            $err = $null
+            try { New-FineTuningJob -Model gpt-4o-mini-2024-07-18 @params -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike "Invalid$Parameter,*"
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.TargetObject | Should -Be $relative
+            $err.Exception.Message | Should -Match "-$Parameter '\./.*' is a file on this computer"
+            $err.Exception.Message | Should -Match 'Add-FineTuningFile'
+            $emu.Emulator.JobCount | Should -Be $before
+        } finally { Pop-Location }
+    }
+
+    It 'sends an id that is not a local file as it is' {
+        $err = $null
+        try { New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile 'no-such-file.jsonl' -ErrorAction Stop } catch { $err = $_ }
+        # The service, not the module, answers: the id names no uploaded file.
+        $err.FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+        $err.Exception.Message | Should -Match 'no-such-file\.jsonl'
+    }
 }
 
 Describe 'Get-FineTuningJob' {
@@ -301,7 +331,13 @@ Describe 'Jobs that fail on the service' {
         $failed.Error.Message | Should -Match 'line'
     }
 
-    It 'rejects an unknown training file' {
-        { New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile file-nope -ErrorAction Stop } | Should -Throw
+    It 'rejects an unknown training file as a file that was not found' {
+        $out = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile file-nope -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].TargetObject | Should -Be 'file-nope'
+        $errs[0].Exception.Message | Should -Match 'file-nope'
     }
 }

@@ -157,7 +157,10 @@ namespace FineTuning.Commands
         [ValidateRange(1, int.MaxValue)]
         public int TimeoutSec { get; set; }
 
-        protected override string Noun => "Job";
+        // While the job is being created, a 404 can only mean a file it names does not exist.
+        private bool _creating;
+
+        protected override string Noun => _creating ? "File" : "Job";
 
         protected override void ProcessRecord()
         {
@@ -186,7 +189,16 @@ namespace FineTuning.Commands
             if (!ShouldProcess(description, "Create fine-tuning job")) return;
 
             var client = Client;
-            if (!TryRun(ct => client.CreateJobAsync(request, ct), options.TrainingFile, out var job)) return;
+            FineTuningJob job;
+            _creating = true;
+            try
+            {
+                if (!TryRun(ct => client.CreateJobAsync(request, ct), options.TrainingFile, out job)) return;
+            }
+            finally
+            {
+                _creating = false;
+            }
             WriteVerbose($"Created {job.Id} ({job.Status}).");
             if (!Wait)
             {
@@ -203,8 +215,8 @@ namespace FineTuning.Commands
             var options = new NewJobOptions
             {
                 Model = Model,
-                TrainingFile = FileId(TrainingFile, nameof(TrainingFile)),
-                ValidationFile = ValidationFile is null ? null : FileId(ValidationFile, nameof(ValidationFile)),
+                TrainingFile = RemoteFileId(TrainingFile, nameof(TrainingFile)),
+                ValidationFile = ValidationFile is null ? null : RemoteFileId(ValidationFile, nameof(ValidationFile)),
                 Method = Method,
                 Epochs = bound.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null,
                 BatchSize = bound.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
@@ -229,6 +241,33 @@ namespace FineTuning.Commands
                 options.Hyperparameters = map;
             }
             return options;
+        }
+
+        /// <summary>
+        /// A file id as <see cref="FileId"/> reads it, refusing a string that names a file on this computer:
+        /// the service only knows uploaded files, and would answer that the "file" does not exist.
+        /// </summary>
+        private string RemoteFileId(object? value, string parameterName)
+        {
+            var id = FileId(value, parameterName);
+            if (id.StartsWith("file-", StringComparison.Ordinal)) return id;
+            string local;
+            try
+            {
+                local = SessionState.Path.GetUnresolvedProviderPathFromPSPath(id);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is ProviderNotFoundException ||
+                ex is DriveNotFoundException || ex is ProviderInvocationException || ex is System.IO.PathTooLongException)
+            {
+                return id;
+            }
+            if (!System.IO.File.Exists(local)) return id;
+            var example = parameterName == nameof(TrainingFile)
+                ? $"Add-FineTuningFile '{id}' | New-FineTuningJob -Model {Model}"
+                : $"-ValidationFile (Add-FineTuningFile '{id}')";
+            throw new ParameterValidationException(parameterName,
+                $"-{parameterName} '{id}' is a file on this computer; the service only knows uploaded files. " +
+                $"Upload it first with Add-FineTuningFile and pass what it returns, e.g. {example}.", id);
         }
 
         /// <summary>A file id from a string, a file object, or anything with an Id property.</summary>
