@@ -52,7 +52,7 @@ if ($env:FINETUNING_TEST_LOOPBACK -eq '1') {
     # cmdlets reach it through sockets instead of the in-process handler.
     function Start-FineTuningEmulator {
         [CmdletBinding()]
-        param([int] $Port, [double] $TimeScale, [int] $Seed, [securestring] $ApiKey, [switch] $ManualClock, [string] $StatePath, [switch] $NoConnect)
+        param([int] $Port, [double] $TimeScale, [int] $Seed, [object] $ApiKey, [switch] $ManualClock, [string] $StatePath, [switch] $NoConnect)
         if (-not $PSBoundParameters.ContainsKey('Port')) { $PSBoundParameters['Port'] = 0 }
         FineTuning\Start-FineTuningEmulator @PSBoundParameters
     }

@@ -91,6 +91,32 @@ Describe 'Errors from the service' {
         ($errs[0] | Out-String) + $errs[0].Exception.ToString() | Should -Not -Match 'Zq9Zq9'
     }
 
+    It 'takes a key as a plain string, uses it, and never shows it' {
+        $plain = 'sk-plain-' + ('Pq7' * 8) + 'TAIL'
+        $emu = Start-FineTuningEmulator -Port 0 -ApiKey $plain -NoConnect
+        $c = Connect-FineTuningService -ApiKey $plain -BaseUri $emu.BaseUri -PassThru
+        $c.MaskedKey | Should -Be '****TAIL'
+        { Get-FineTuningJob -ErrorAction Stop } | Should -Not -Throw
+        $all = & {
+            Add-FineTuningFile (New-TestDataset -Count 10) -Verbose -Debug
+            Get-FineTuningJob -Verbose -Debug
+            Get-FineTuningConnection | Format-List * | Out-String
+            $emu | Format-List * | Out-String
+        } *>&1 | Out-String -Width 400
+        $all | Should -Match 'file-'
+        $all | Should -Not -Match 'Pq7Pq7'
+
+        # The plain string is the same key as its SecureString form: a wrong one is refused.
+        Connect-FineTuningService -ApiKey ($plain + 'x') -BaseUri $emu.BaseUri
+        Get-FineTuningJob -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+        ($errs[0] | Out-String) + $errs[0].Exception.ToString() | Should -Not -Match 'Pq7Pq7'
+    }
+
+    It 'refuses an empty plain key naming the parameter' {
+        { Connect-FineTuningService -ApiKey '' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+
     It 'accepts the right key' {
         $emuKey = ConvertTo-SecureString 'sk-right-key-000001' -AsPlainText -Force
         $emu = Start-FineTuningEmulator -ApiKey $emuKey

@@ -16,6 +16,7 @@ namespace FineTuning.Commands
         [Parameter(ParameterSetName = OpenAISet, Position = 0)]
         [Parameter(ParameterSetName = AzureSet)]
         [ValidateNotNull]
+        [SecureStringArgument]
         public SecureString? ApiKey { get; set; }
 
         [Parameter(ParameterSetName = OpenAISet)]
@@ -43,6 +44,7 @@ namespace FineTuning.Commands
 
         [Parameter(ParameterSetName = AzureSet)]
         [ValidateNotNull]
+        [SecureStringArgument]
         public SecureString? AccessToken { get; set; }
 
         [Parameter]

@@ -57,6 +57,7 @@ namespace FineTuning.Commands
 
         [Parameter]
         [ValidateNotNull]
+        [SecureStringArgument]
         public SecureString? ApiKey { get; set; }
 
         [Parameter] public SwitchParameter ManualClock { get; set; }
