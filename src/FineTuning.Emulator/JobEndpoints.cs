@@ -235,7 +235,7 @@ namespace FineTuning.Emulator
                 }
                 throw new ApiError(400, $"Model {model} is not available for fine-tuning or does not exist.", "model", "model_not_available");
             }
-            foreach (var m in BaseModels)
+            foreach (var m in BaseModels.Known)
             {
                 if (m.Alias == model || m.Snapshot == model) return m.Snapshot;
             }

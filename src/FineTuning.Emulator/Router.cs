@@ -22,21 +22,6 @@ namespace FineTuning.Emulator
 
         private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-        /// <summary>Base models the emulator fine-tunes, with the alias that resolves to each.</summary>
-        private static readonly (string Alias, string Snapshot, long Created)[] BaseModels =
-        {
-            ("gpt-4o-mini", "gpt-4o-mini-2024-07-18", 1721172741),
-            ("gpt-4o", "gpt-4o-2024-08-06", 1722814719),
-            ("gpt-4.1", "gpt-4.1-2025-04-14", 1744316542),
-            ("gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", 1744317547),
-            ("gpt-4.1-nano", "gpt-4.1-nano-2025-04-14", 1744321707),
-            ("gpt-3.5-turbo", "gpt-3.5-turbo-0125", 1706048358),
-            ("gpt-3.5-turbo-1106", "gpt-3.5-turbo-1106", 1698959748),
-            ("o4-mini", "o4-mini-2025-04-16", 1744133506),
-            ("babbage-002", "babbage-002", 1692634615),
-            ("davinci-002", "davinci-002", 1692634301),
-        };
-
         // ---------------------------------------------------------------- request entry
 
         internal EmulatorResponse Handle(EmulatorRequest request)
@@ -379,7 +364,7 @@ namespace FineTuning.Emulator
             if (s.Length == 1 && method == "GET")
             {
                 var data = new JsonArray();
-                foreach (var m in BaseModels) data.Add(ModelNode(m.Snapshot, m.Created, "system"));
+                foreach (var m in BaseModels.Known) data.Add(ModelNode(m.Snapshot, m.Created.ToUnixTimeSeconds(), "system"));
                 lock (_state)
                 {
                     foreach (var job in _jobs.Values.OrderBy(j => j.Sequence))
@@ -394,11 +379,11 @@ namespace FineTuning.Emulator
             if (s.Length == 2)
             {
                 var id = s[1];
-                var known = BaseModels.FirstOrDefault(m => m.Snapshot == id || m.Alias == id);
-                if (known.Snapshot != null)
+                var known = BaseModels.Find(id);
+                if (known != null)
                 {
                     if (method == "DELETE") throw new ApiError(403, $"You cannot delete the base model {id}.", "model", null);
-                    return Json(200, ModelNode(known.Snapshot, known.Created, "system"));
+                    return Json(200, ModelNode(known.Snapshot, known.Created.ToUnixTimeSeconds(), "system"));
                 }
                 JobRecord? owner;
                 lock (_state) owner = _jobs.Values.FirstOrDefault(j => j.Job.FineTunedModel == id && !_deletedModels.Contains(id));

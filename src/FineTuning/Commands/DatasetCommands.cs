@@ -25,6 +25,7 @@ namespace FineTuning.Commands
 
         /// <summary>The model to fine-tune: it picks the token encoding and the per-example token limit.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         [ValidateNotNullOrEmpty]
         public string Model { get; set; } = "gpt-4o-mini-2024-07-18";
 

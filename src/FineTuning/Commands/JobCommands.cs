@@ -7,21 +7,6 @@ using FineTuning.Client;
 
 namespace FineTuning.Commands
 {
-    /// <summary>Completes the statuses the service uses; any other value is accepted too.</summary>
-    public sealed class JobStatusCompleter : IArgumentCompleter
-    {
-        private static readonly string[] Statuses =
-            { "validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled" };
-
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            System.Management.Automation.Language.CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            return Statuses.Where(s => s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(s => new CompletionResult(s, s, CompletionResultType.ParameterValue, s));
-        }
-    }
-
     /// <summary>Get-FineTuningJob: gets jobs by id or lists them, newest first.</summary>
     [Cmdlet(VerbsCommon.Get, "FineTuningJob", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(FineTuningJob))]
@@ -32,6 +17,7 @@ namespace FineTuning.Commands
 
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("JobId", "fine_tuning_job_id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = Array.Empty<string>();
 
@@ -107,16 +93,19 @@ namespace FineTuning.Commands
     public sealed class NewFineTuningJobCommand : FineTuningCmdlet
     {
         [Parameter(Mandatory = true)]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         [ValidateNotNullOrEmpty]
         public string Model { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("training_file")]
+        [ArgumentCompleter(typeof(TrainingFileCompleter))]
         [ValidateNotNull]
         public object? TrainingFile { get; set; }
 
         [Parameter]
         [Alias("validation_file")]
+        [ArgumentCompleter(typeof(TrainingFileCompleter))]
         [ValidateNotNull]
         public object? ValidationFile { get; set; }
 
@@ -297,6 +286,7 @@ namespace FineTuning.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("JobId", "fine_tuning_job_id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = Array.Empty<string>();
 
