@@ -19,6 +19,8 @@
         'Get-FineTuningFile'
         'Save-FineTuningFile'
         'Remove-FineTuningFile'
+        'Get-FineTuningModel'
+        'Remove-FineTuningModel'
         'New-FineTuningJob'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'

@@ -125,11 +125,34 @@ namespace FineTuning.Client
             return items;
         }
 
+        /// <summary>
+        /// Models from the service's list whose name starts with the word; when none does, fine-tuned models whose
+        /// suffix starts with it or whose name contains it. <paramref name="fineTunedOnly"/> keeps fine-tuned models.
+        /// </summary>
+        public static IReadOnlyList<CompletionItem> ServiceModels(IEnumerable<FineTuningModel> models, string? word, bool fineTunedOnly)
+        {
+            var w = Unquote(word);
+            var candidates = models.Where(m => !string.IsNullOrEmpty(m.Id) && (!fineTunedOnly || m.IsFineTuned)).ToList();
+            var matches = candidates.Where(m => StartsWith(m.Id, w)).ToList();
+            if (matches.Count == 0 && w.Length > 0)
+            {
+                matches = candidates.Where(m => m.IsFineTuned && (StartsWith(m.Suffix, w) || Contains(m.Id, w))).ToList();
+            }
+            return matches.Select(m => new CompletionItem(m.Id, m.Id, ServiceModelTip(m))).ToList();
+        }
+
         /// <summary>Whether completing <paramref name="word"/> as a model may need the account's fine-tuned models.</summary>
         public static bool WantsFineTunedModels(string? word)
         {
             var w = Unquote(word);
             return w.Length > 0 && ("ft:".StartsWith(w, StringComparison.OrdinalIgnoreCase) || w.StartsWith("ft:", StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>The models the service lists, for completion.</summary>
+        public static async Task<IReadOnlyList<FineTuningModel>> ServiceModelsAsync(FineTuningClient client, CancellationToken ct)
+        {
+            var page = await client.ListModelsAsync(ct).ConfigureAwait(false);
+            return page.Data;
         }
 
         /// <summary>The newest page of jobs, for completion.</summary>
@@ -171,6 +194,15 @@ namespace FineTuning.Client
             if (f.Purpose != null) parts.Add(f.Purpose);
             if (f.Bytes.HasValue) parts.Add(f.Bytes.Value.ToString("N0", CultureInfo.InvariantCulture) + " bytes");
             parts.Add("created " + Stamp(f.CreatedAt));
+            return string.Join(", ", parts);
+        }
+
+        private static string ServiceModelTip(FineTuningModel m)
+        {
+            var parts = new List<string> { m.IsFineTuned ? "fine-tuned" : "base model" };
+            if (m.BaseModel != null) parts.Add("from " + m.BaseModel);
+            if (m.OwnedBy != null) parts.Add("owned by " + m.OwnedBy);
+            parts.Add("created " + Stamp(m.Created));
             return string.Join(", ", parts);
         }
 

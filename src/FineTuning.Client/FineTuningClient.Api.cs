@@ -94,6 +94,17 @@ namespace FineTuning.Client
         public Task<DeletionResult> DeleteFileAsync(string fileId, CancellationToken ct = default) =>
             SendJsonAsync(HttpMethod.Delete, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.DeletionResult, ct);
 
+        /// <summary>Every model the account can use: base models and its fine-tuned models (the service does not page this list).</summary>
+        public Task<ListPage<FineTuningModel>> ListModelsAsync(CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Get, "/models", null, null, ClientJsonContext.Default.ListPageFineTuningModel, ct);
+
+        public Task<FineTuningModel> GetModelAsync(string model, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Get, "/models/" + Segment(model), null, null, ClientJsonContext.Default.FineTuningModel, ct);
+
+        /// <summary>Deletes a fine-tuned model (the service refuses base models; OpenAI asks for the Owner role).</summary>
+        public Task<DeletionResult> DeleteModelAsync(string model, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Delete, "/models/" + Segment(model), null, null, ClientJsonContext.Default.DeletionResult, ct);
+
         /// <summary>One page of files. <paramref name="order"/> is asc or desc (the service's default is desc).</summary>
         public Task<ListPage<FineTuningFile>> ListFilesAsync(string? purpose, string? after, int? limit, string? order = null, CancellationToken ct = default)
         {

@@ -136,7 +136,7 @@ namespace FineTuning.Emulator
                 return GraderEndpoint(request, segments[3]);
             if (segments.Length >= 4 && segments[0] == "fine_tuning" && segments[1] == "checkpoints" && segments[3] == "permissions")
                 return Permissions(request, method, segments);
-            if (segments.Length >= 1 && segments[0] == "models") return Models(method, segments);
+            if (segments.Length >= 1 && segments[0] == "models") return Models(request, method, segments);
             if (segments.Length >= 1 && segments[0] == "uploads") return Uploads(request, method, segments);
             throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
         }
@@ -359,7 +359,7 @@ namespace FineTuning.Emulator
 
         // ---------------------------------------------------------------- models
 
-        private EmulatorResponse Models(string method, string[] s)
+        private EmulatorResponse Models(EmulatorRequest request, string method, string[] s)
         {
             if (s.Length == 1 && method == "GET")
             {
@@ -370,8 +370,7 @@ namespace FineTuning.Emulator
                     foreach (var job in _jobs.Values.OrderBy(j => j.Sequence))
                     {
                         var name = job.Job.FineTunedModel;
-                        if (name != null && !_deletedModels.Contains(name))
-                            data.Add(ModelNode(name, (job.Job.FinishedAt ?? job.Job.CreatedAt).ToUnixTimeSeconds(), Options.OrganizationId));
+                        if (name != null && !_deletedModels.Contains(name)) data.Add(FineTunedModelNode(request, job.Job));
                     }
                 }
                 return Json(200, new JsonObject { ["object"] = "list", ["data"] = data });
@@ -397,13 +396,26 @@ namespace FineTuning.Emulator
                     }
                     return Json(200, new JsonObject { ["id"] = id, ["object"] = "model", ["deleted"] = true });
                 }
-                return Json(200, ModelNode(id, (owner.Job.FinishedAt ?? owner.Job.CreatedAt).ToUnixTimeSeconds(), Options.OrganizationId));
+                return Json(200, FineTunedModelNode(request, owner.Job));
             }
             throw new ApiError(404, "Invalid URL (models)", null, null);
         }
 
         private static JsonObject ModelNode(string id, long created, string owner) =>
-            new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = created, ["owned_by"] = owner };
+            new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = created, ["owned_by"] = owner, ["shutdown_date"] = null };
+
+        /// <summary>A fine-tuned model; Azure OpenAI also names its base model, the job that made it and its status.</summary>
+        private JsonObject FineTunedModelNode(EmulatorRequest request, FineTuningJob job)
+        {
+            var node = ModelNode(job.FineTunedModel!, (job.FinishedAt ?? job.CreatedAt).ToUnixTimeSeconds(), Options.OrganizationId);
+            if (request.Dialect != Dialect.OpenAI)
+            {
+                node["status"] = "succeeded";
+                node["model"] = job.Model;
+                node["fine_tune"] = job.Id;
+            }
+            return node;
+        }
 
         // ---------------------------------------------------------------- helpers
 

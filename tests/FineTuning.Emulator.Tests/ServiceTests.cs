@@ -311,4 +311,48 @@ public class AzureDialectTests
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(0, h.Emulator.JobCount);
     }
+
+    [Fact]
+    public async Task Models_list_base_and_fine_tuned_models_and_delete_only_fine_tuned_ones()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 1)).Id, "succeeded");
+        var models = (await h.Client.ListModelsAsync()).Data;
+        Assert.Contains(models, m => m.Id == "gpt-4o-mini-2024-07-18" && !m.IsFineTuned && m.OwnedBy == "system");
+        var tuned = Assert.Single(models, m => m.IsFineTuned);
+        Assert.Equal(job.FineTunedModel, tuned.Id);
+        Assert.Equal(job.FinishedAt, tuned.Created);
+        Assert.Null(tuned.FineTune); // OpenAI's shape: no Azure fields
+
+        // The raw answer carries shutdown_date, null: nothing is announced.
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        var raw = JsonDocument.Parse(await http.GetStringAsync("http://localhost/v1/models/" + Uri.EscapeDataString(job.FineTunedModel!))).RootElement;
+        Assert.Equal(JsonValueKind.Null, raw.GetProperty("shutdown_date").ValueKind);
+        Assert.Equal(job.FineTunedModel, (await h.Client.GetModelAsync(job.FineTunedModel!)).Id);
+
+        var refused = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.DeleteModelAsync("gpt-4o-mini"));
+        Assert.Equal(403, refused.StatusCode);
+        Assert.True((await h.Client.DeleteModelAsync(job.FineTunedModel!)).Deleted);
+        Assert.DoesNotContain((await h.Client.ListModelsAsync()).Data, m => m.IsFineTuned);
+        var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetModelAsync(job.FineTunedModel!));
+        Assert.Equal(404, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Azure_models_name_their_base_model_and_job()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        using var http = new HttpClient(h.Emulator.CreateHandler());
+        var created = await http.PostAsync("http://localhost/openai/v1/fine_tuning/jobs",
+            new StringContent($"{{\"model\":\"gpt-4o-mini\",\"training_file\":\"{file.Id}\",\"method\":{{\"type\":\"supervised\",\"supervised\":{{\"hyperparameters\":{{\"n_epochs\":1}}}}}}}}", Encoding.UTF8, "application/json"));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var job = await h.RunUntilAsync(id, "succeeded");
+        var list = JsonDocument.Parse(await http.GetStringAsync("http://localhost/openai/models?api-version=2025-04-01-preview")).RootElement.GetProperty("data");
+        var model = list.EnumerateArray().Single(m => m.GetProperty("id").GetString() == job.FineTunedModel);
+        Assert.Equal("gpt-4o-mini-2024-07-18", model.GetProperty("model").GetString());
+        Assert.Equal(id, model.GetProperty("fine_tune").GetString());
+        Assert.Equal("succeeded", model.GetProperty("status").GetString());
+    }
 }

@@ -35,6 +35,22 @@ Describe 'Azure OpenAI connections against the emulator' -ForEach @(
         (Get-FineTuningEvent $job.Id -First 1).Message | Should -Match 'cancel'
     }
 
+    It 'lists and deletes the fine-tuned model a job made, with Azure''s name and fields, through the <Form>' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $job = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Suffix azmodel
+        for ($i = 0; $i -lt 400 -and (Get-FineTuningJob $job.Id).Status -ne 'succeeded'; $i++) { $emu.Emulator.Clock.Advance([TimeSpan]::FromSeconds(15)) }
+        $done = Get-FineTuningJob $job.Id
+        $done.FineTunedModel | Should -Match '^gpt-4o-mini-2024-07-18\.ft-[0-9a-f]{32}-azmodel$'
+        $model = Get-FineTuningModel -FineTuned | Where-Object Id -eq $done.FineTunedModel
+        $model.IsFineTuned | Should -BeTrue
+        $model.FineTune | Should -Be $job.Id
+        $model.BaseModel | Should -Be 'gpt-4o-mini-2024-07-18'
+        $model.Status | Should -Be 'succeeded'
+        (Get-FineTuningModel -FineTuned).Id | Should -Not -Contain 'gpt-4o-mini-2024-07-18'
+        ($done | Remove-FineTuningModel -Force -PassThru).Deleted | Should -BeTrue
+        (Get-FineTuningModel).Id | Should -Not -Contain $done.FineTunedModel
+    }
+
     It 'gets the service''s 401 with a wrong api-key, without showing either key' {
         $p = @{ Azure = $true; Endpoint = "http://127.0.0.1:$($emu.Port)"; ApiKey = (ConvertTo-SecureString 'wrong-azure-key-1234' -AsPlainText -Force); PassThru = $true }
         if ($ApiVersion) { $p.ApiVersion = $ApiVersion }

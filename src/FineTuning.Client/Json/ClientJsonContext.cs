@@ -13,6 +13,8 @@ namespace FineTuning.Client.Json
     [JsonSerializable(typeof(FineTuningCheckpoint))]
     [JsonSerializable(typeof(FineTuningFile))]
     [JsonSerializable(typeof(DeletionResult))]
+    [JsonSerializable(typeof(FineTuningModel))]
+    [JsonSerializable(typeof(ListPage<FineTuningModel>))]
     [JsonSerializable(typeof(StepMetrics))]
     [JsonSerializable(typeof(ListPage<FineTuningJob>))]
     [JsonSerializable(typeof(ListPage<FineTuningEvent>))]

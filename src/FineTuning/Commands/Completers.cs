@@ -158,6 +158,20 @@ namespace FineTuning.Commands
         }
     }
 
+    /// <summary>Completes model names from the service's list; Remove-FineTuningModel is offered fine-tuned models only.</summary>
+    public sealed class ServiceModelCompleter : ServiceCompleter
+    {
+        protected override IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters)
+        {
+            var client = ClientFor(fakeBoundParameters);
+            if (client is null) return Array.Empty<CompletionItem>();
+            var models = Fetch(ct => Completion.ServiceModelsAsync(client, ct));
+            var fineTunedOnly = string.Equals(commandName, "Remove-FineTuningModel", StringComparison.OrdinalIgnoreCase) ||
+                fakeBoundParameters?.Contains("FineTuned") == true;
+            return Completion.ServiceModels(models, word, fineTunedOnly);
+        }
+    }
+
     /// <summary>
     /// Completes base models known to take fine-tuning (those offering -Method when it is typed) without asking the
     /// service; a word starting with <c>ft:</c> also gets the fine-tuned models of the newest succeeded jobs.
