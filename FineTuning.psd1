@@ -21,6 +21,8 @@
         'Remove-FineTuningFile'
         'Get-FineTuningModel'
         'Remove-FineTuningModel'
+        'Test-FineTuningGrader'
+        'Invoke-FineTuningGrader'
         'New-FineTuningJob'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'

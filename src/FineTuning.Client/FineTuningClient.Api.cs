@@ -94,6 +94,24 @@ namespace FineTuning.Client
         public Task<DeletionResult> DeleteFileAsync(string fileId, CancellationToken ct = default) =>
             SendJsonAsync(HttpMethod.Delete, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.DeletionResult, ct);
 
+        /// <summary>Asks the service whether a grader is well formed; a 400 names what is wrong.</summary>
+        public Task<ValidateGraderResponse> ValidateGraderAsync(JsonElement grader, CancellationToken ct = default)
+        {
+            GraderCheck.Require(grader, "Grader");
+            var body = JsonSerializer.SerializeToUtf8Bytes(new ValidateGraderRequest { Grader = grader }, ClientJsonContext.Default.ValidateGraderRequest);
+            return SendJsonAsync(HttpMethod.Post, "/fine_tuning/alpha/graders/validate", null, () => JsonContent(body), ClientJsonContext.Default.ValidateGraderResponse, ct,
+                ClientLog.DebugEnabled ? Encoding.UTF8.GetString(body) : null);
+        }
+
+        /// <summary>Runs a grader on one model output (and the dataset line it answers) and returns the reward.</summary>
+        public Task<GraderResult> RunGraderAsync(RunGraderRequest request, CancellationToken ct = default)
+        {
+            GraderCheck.Require(request.Grader, "Grader");
+            var body = JsonSerializer.SerializeToUtf8Bytes(request, ClientJsonContext.Default.RunGraderRequest);
+            return SendJsonAsync(HttpMethod.Post, "/fine_tuning/alpha/graders/run", null, () => JsonContent(body), ClientJsonContext.Default.GraderResult, ct,
+                ClientLog.DebugEnabled ? Encoding.UTF8.GetString(body) : null);
+        }
+
         /// <summary>Every model the account can use: base models and its fine-tuned models (the service does not page this list).</summary>
         public Task<ListPage<FineTuningModel>> ListModelsAsync(CancellationToken ct = default) =>
             SendJsonAsync(HttpMethod.Get, "/models", null, null, ClientJsonContext.Default.ListPageFineTuningModel, ct);

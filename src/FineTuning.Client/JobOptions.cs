@@ -118,8 +118,7 @@ namespace FineTuning.Client
             if (method == TuningMethod.Reinforcement)
             {
                 if (!Grader.HasValue) throw new ParameterValidationException("Grader", "Reinforcement fine-tuning needs a grader: pass -Grader @{ type = 'string_check'; name = '...'; input = '{{sample.output_text}}'; reference = '{{item.answer}}'; operation = 'eq' }.");
-                if (Grader.Value.ValueKind != JsonValueKind.Object || !Grader.Value.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
-                    throw new ParameterValidationException("Grader", "The grader must be a hashtable with a 'type' key (string_check, text_similarity, python, score_model or multi).");
+                GraderCheck.Require(Grader.Value, "Grader");
                 if (string.IsNullOrWhiteSpace(ValidationFile))
                     throw new ParameterValidationException("ValidationFile", "Reinforcement fine-tuning needs a validation file: pass -ValidationFile.");
             }

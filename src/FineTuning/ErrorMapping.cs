@@ -69,16 +69,29 @@ namespace FineTuning.Commands
                     break;
             }
 
-            var message = SecretMasker.Mask(exception.Message);
+            var plain = PlainMessage(exception);
+            var message = SecretMasker.Mask(plain);
             // The record keeps a masked copy of the exception: a service message that echoes a header
             // must not carry a key into $Error.
-            var safe = message == exception.Message ? exception : new InvalidOperationException(message);
+            var safe = message == plain ? exception : new InvalidOperationException(message);
             var record = new ErrorRecord(safe, id, category, target)
             {
                 ErrorDetails = new ErrorDetails(message),
             };
             if (action != null) record.ErrorDetails.RecommendedAction = action;
             return record;
+        }
+
+        /// <summary>The message without the "(Parameter 'x')" tail .NET adds to argument errors: the ErrorId already names it.</summary>
+        private static string PlainMessage(Exception exception)
+        {
+            var message = exception.Message;
+            if (exception is ArgumentException a && a.ParamName != null)
+            {
+                var tail = $" (Parameter '{a.ParamName}')";
+                if (message.EndsWith(tail, StringComparison.Ordinal)) message = message.Substring(0, message.Length - tail.Length);
+            }
+            return message;
         }
 
         private static (string, ErrorCategory, string?) Classify(FineTuningServiceException s, string noun)

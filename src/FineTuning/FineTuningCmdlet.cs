@@ -288,6 +288,42 @@ namespace FineTuning.Commands
         public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
         /// <summary>
+        /// A PowerShell value as plain .NET data for JSON: wrappers removed at every depth, objects such as
+        /// ConvertFrom-Json output turned into ordered dictionaries of their properties.
+        /// </summary>
+        public static object? ToPlain(object? value, int depth = 0)
+        {
+            if (depth > 64) throw new ArgumentException("The value is nested too deeply (more than 64 levels) to turn into JSON.");
+            if (value is PSObject ps)
+            {
+                if (!(ps.BaseObject is PSCustomObject)) return ToPlain(ps.BaseObject, depth);
+                var map = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
+                foreach (var property in ps.Properties)
+                {
+                    if (property.MemberType == PSMemberTypes.NoteProperty || property.MemberType == PSMemberTypes.Property)
+                        map[property.Name] = ToPlain(property.Value, depth + 1);
+                }
+                return map;
+            }
+            switch (value)
+            {
+                case null:
+                case string _:
+                    return value;
+                case System.Collections.IDictionary dict:
+                    var copy = new System.Collections.Specialized.OrderedDictionary();
+                    foreach (System.Collections.DictionaryEntry entry in dict) copy[Unwrap(entry.Key) ?? string.Empty] = ToPlain(entry.Value, depth + 1);
+                    return copy;
+                case System.Collections.IEnumerable list:
+                    var items = new List<object?>();
+                    foreach (var item in list) items.Add(ToPlain(item, depth + 1));
+                    return items;
+                default:
+                    return value;
+            }
+        }
+
+        /// <summary>
         /// The full path of an existing file, or null after writing the error a user should see: a path
         /// that cannot be resolved (InvalidPath), a folder (PathIsDirectory), nothing there (PathNotFound).
         /// </summary>

@@ -219,7 +219,7 @@ namespace FineTuning.Commands
                 WandbEntity = WandbEntity,
                 WandbTag = WandbTag,
             };
-            if (Grader != null) options.Grader = JsonValueConverter.FromObject(Grader);
+            if (Grader != null) options.Grader = JsonValueConverter.FromObject(CmdletHelpers.ToPlain(Grader));
             if (Hyperparameters != null)
             {
                 var map = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
