@@ -62,6 +62,39 @@ namespace FineTuning.Client
             SendJsonAsync(HttpMethod.Get, "/fine_tuning/jobs/" + Segment(jobId) + "/checkpoints", PageQuery(after, limit), null,
                 ClientJsonContext.Default.ListPageFineTuningCheckpoint, ct);
 
+        // ---- checkpoint permissions (admin API key) ----
+
+        /// <summary>
+        /// One page of the permissions on a checkpoint or fine-tuned model; <paramref name="order"/> is ascending or
+        /// descending (the service's default), <paramref name="projectId"/> keeps one project's.
+        /// </summary>
+        public async Task<ListPage<FineTuningCheckpointPermission>> ListCheckpointPermissionsAsync(string checkpoint, string? projectId, string? after, int? limit,
+            string? order = null, CancellationToken ct = default)
+        {
+            var query = PageQuery(after, limit);
+            if (!string.IsNullOrEmpty(projectId)) query.Add(new KeyValuePair<string, string>("project_id", projectId!));
+            if (!string.IsNullOrEmpty(order)) query.Add(new KeyValuePair<string, string>("order", order!));
+            var page = await SendJsonAsync(HttpMethod.Get, PermissionsPath(checkpoint), query, null, ClientJsonContext.Default.ListPageFineTuningCheckpointPermission, ct).ConfigureAwait(false);
+            foreach (var p in page.Data) p.Checkpoint = checkpoint;
+            return page;
+        }
+
+        /// <summary>Shares a checkpoint or fine-tuned model with projects; returns the new permissions, one per project.</summary>
+        public async Task<IReadOnlyList<FineTuningCheckpointPermission>> CreateCheckpointPermissionsAsync(string checkpoint, IEnumerable<string> projectIds, CancellationToken ct = default)
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(new CreateCheckpointPermissionRequest { ProjectIds = new List<string>(projectIds) },
+                ClientJsonContext.Default.CreateCheckpointPermissionRequest);
+            var page = await SendJsonAsync(HttpMethod.Post, PermissionsPath(checkpoint), null, () => JsonContent(body),
+                ClientJsonContext.Default.ListPageFineTuningCheckpointPermission, ct).ConfigureAwait(false);
+            foreach (var p in page.Data) p.Checkpoint = checkpoint;
+            return page.Data;
+        }
+
+        public Task<DeletionResult> DeleteCheckpointPermissionAsync(string checkpoint, string permissionId, CancellationToken ct = default) =>
+            SendJsonAsync(HttpMethod.Delete, PermissionsPath(checkpoint) + "/" + Segment(permissionId), null, null, ClientJsonContext.Default.DeletionResult, ct);
+
+        private static string PermissionsPath(string checkpoint) => "/fine_tuning/checkpoints/" + Segment(checkpoint) + "/permissions";
+
         // ---- files ----
 
         /// <summary>

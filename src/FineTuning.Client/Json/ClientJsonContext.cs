@@ -14,6 +14,8 @@ namespace FineTuning.Client.Json
     [JsonSerializable(typeof(FineTuningFile))]
     [JsonSerializable(typeof(DeletionResult))]
     [JsonSerializable(typeof(FineTuningModel))]
+    [JsonSerializable(typeof(ListPage<FineTuningCheckpointPermission>))]
+    [JsonSerializable(typeof(CreateCheckpointPermissionRequest))]
     [JsonSerializable(typeof(ValidateGraderRequest))]
     [JsonSerializable(typeof(ValidateGraderResponse))]
     [JsonSerializable(typeof(RunGraderRequest))]

@@ -6,10 +6,13 @@ using FineTuning.Client;
 
 namespace FineTuning.Commands
 {
-    /// <summary>Shared input of the model cmdlets: names, or objects that lead to a model, from the pipeline.</summary>
+    /// <summary>Shared input of the model and checkpoint cmdlets: names, or objects that lead to a model, from the pipeline.</summary>
     public abstract class ModelCommand : FineTuningCmdlet
     {
         protected override string Noun => "Model";
+
+        /// <summary>The ErrorId written for an item that names no model.</summary>
+        protected virtual string InvalidItemErrorId => "InvalidModel";
 
         /// <summary>
         /// The model's name, or null after writing why the item names no model. Objects read from JSON (such as
@@ -32,7 +35,7 @@ namespace FineTuning.Commands
             var name = ModelReference.NameOf(value, out var problem);
             if (name is null)
             {
-                WriteError(new ErrorRecord(new ArgumentException(problem), "InvalidModel", ErrorCategory.InvalidArgument, item));
+                WriteError(new ErrorRecord(new ArgumentException(problem), InvalidItemErrorId, ErrorCategory.InvalidArgument, item));
             }
             return name;
         }
