@@ -6,7 +6,8 @@
        manifest module, and starts that import FineTuning, alternated run by run; medians compared.
     2. Request rate (Requests.Bench.ps1): Get-FineTuningJob -Id against the emulator over loopback HTTP,
        compared in the same process with bare HttpClient loops making the same requests, with
-       Invoke-RestMethod, and with a control loop that shows what invoking any cmdlet per request costs.
+       Invoke-RestMethod, and with a control loop that shows what invoking any cmdlet per request costs. A run
+       whose two identical cmdlet clients disagree by more than -MaxCheckGap is repeated (-RequestAttempts).
     3. Dataset validation, upload and emulator concurrency (their own scripts, their own processes).
     These are ratios measured together, not absolute targets for a timed test.
 #>
@@ -15,6 +16,8 @@ param(
     [string] $OutFile = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
     [int] $ImportRuns = 15,
     [int] $Requests = 1000,
+    [int] $RequestAttempts = 3,
+    [double] $MaxCheckGap = 0.05,
     [int[]] $DatasetSizesMB = @(200, 1024),
     [int] $UploadSizeMB = 2048
 )
@@ -23,7 +26,18 @@ $ErrorActionPreference = 'Stop'
 Write-Host 'Import-Module time...'
 $import = & (Join-Path $PSScriptRoot 'Import.Bench.ps1') -ModulePath $ModulePath -Runs $ImportRuns
 Write-Host 'Request rate...'
-$rates = & (Join-Path $PSScriptRoot 'Requests.Bench.ps1') -ModulePath $ModulePath -Requests $Requests
+# A run whose two identical clients (Cmdlet and Again) differ by more than $MaxCheckGap of the bare rate was
+# disturbed by the machine and cannot tell clients apart: it is run again, up to $RequestAttempts times. Every
+# attempt is reported, the discarded ones too.
+$attempts = [System.Collections.Generic.List[object]]::new()
+do {
+    $rates = & (Join-Path $PSScriptRoot 'Requests.Bench.ps1') -ModulePath $ModulePath -Requests $Requests
+    $gap = [math]::Abs($rates.AgainRate - $rates.CmdletRate) / $rates.BareRate
+    $attempts.Add([pscustomobject]@{ Share = $rates.CmdletRate / $rates.BareRate; Gap = $gap; Kept = $gap -le $MaxCheckGap })
+} while ($gap -gt $MaxCheckGap -and $attempts.Count -lt $RequestAttempts)
+$attemptText = ($attempts | ForEach-Object {
+    '{0:P0} ({1})' -f $_.Share, $(if ($_.Kept) { 'kept' } elseif ($_ -eq $attempts[-1]) { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; kept as the last attempt" } else { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; run again" })
+}) -join ', '
 # The other benchmarks run in processes of their own.
 $datasets = & (Join-Path $PSScriptRoot 'Datasets.Bench.ps1') -ModulePath $ModulePath -SizesMB $DatasetSizesMB
 $upload = & (Join-Path $PSScriptRoot 'Upload.Bench.ps1') -ModulePath $ModulePath -SizeMB $UploadSizeMB
@@ -82,6 +96,8 @@ client's median block.
 How finely this table tells clients apart: the last line runs the very same code as the cmdlet's line, and
 the two differ by $('{0:N0}' -f [math]::Abs(100 * ($rates.AgainRate - $rates.CmdletRate) / $rates.BareRate)) % of the bare rate; round by round the cmdlet's share of the bare rate
 ranged from $('{0:P0}' -f $rates.CmdletShareLow) to $('{0:P0}' -f $rates.CmdletShareHigh). Differences smaller than that are noise.
+A run is repeated (up to $RequestAttempts times) when the two identical clients differ by more than $('{0:P0}' -f $MaxCheckGap) of the
+bare rate; this run's attempts, by the cmdlet's share: $attemptText.
 
 ``Get-FineTuningJob`` made **$('{0:N2}' -f ($rates.CmdletRate / $rates.IrmRate))x** the requests per second of ``Invoke-RestMethod``
 (target: above 1x).

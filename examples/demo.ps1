@@ -35,6 +35,9 @@ Get-FineTuningEvent $job.Id | Sort-Object CreatedAt | Select-Object -Last 8 | Fo
 Show-Step 'The checkpoints it kept'
 Get-FineTuningCheckpoint $job.Id | Format-Table
 
+Show-Step 'The model it made, as the service lists it'
+$job | Get-FineTuningModel | Format-Table
+
 Show-Step 'Jobs of the team, found by metadata'
 Get-FineTuningJob -Metadata @{ team = 'docs' } | Format-Table Id, Status, FineTunedModel -AutoSize
 
