@@ -80,6 +80,16 @@ public class ModelTests
     }
 
     [Fact]
+    public void A_model_that_only_has_created_at_still_tells_when_it_was_made()
+    {
+        var m = JsonSerializer.Deserialize("""{"id":"gpt-4o-mini-2024-07-18.ft-0123456789abcdef0123456789abcdef","object":"model","created_at":1760000000}""",
+            ClientJsonContext.Default.FineTuningModel)!;
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1760000000), m.Created);
+        var both = JsonSerializer.Deserialize("""{"id":"x","created":1700000000,"created_at":1760000000}""", ClientJsonContext.Default.FineTuningModel)!;
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), both.Created);
+    }
+
+    [Fact]
     public void A_reference_names_a_model_by_name_object_job_or_checkpoint()
     {
         Assert.Equal(FineTuned, ModelReference.NameOf("  " + FineTuned + " ", out var p1));

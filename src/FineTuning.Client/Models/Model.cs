@@ -12,7 +12,18 @@ namespace FineTuning.Client
     {
         [JsonPropertyName("id")] public string Id { get; set; } = string.Empty;
         [JsonPropertyName("object")] public string? Object { get; set; }
-        [JsonPropertyName("created"), JsonConverter(typeof(UnixTimeConverter))] public DateTimeOffset Created { get; set; }
+        /// <summary>When the model was made (<c>created</c>; read from <c>created_at</c> when a service writes only that).</summary>
+        [JsonPropertyName("created"), JsonConverter(typeof(UnixTimeConverter))]
+        public DateTimeOffset Created
+        {
+            get => _created == default && CreatedAt.HasValue ? CreatedAt.Value : _created;
+            set => _created = value;
+        }
+
+        private DateTimeOffset _created;
+
+        /// <summary>The time as Azure OpenAI's authoring API names it in some versions (<c>created_at</c>).</summary>
+        [JsonPropertyName("created_at"), JsonConverter(typeof(NullableUnixTimeConverter))] public DateTimeOffset? CreatedAt { get; set; }
         [JsonPropertyName("owned_by")] public string? OwnedBy { get; set; }
         /// <summary>The day the model stops serving (<c>YYYY-MM-DD</c>), or null when none is announced.</summary>
         [JsonPropertyName("shutdown_date")] public string? ShutdownDate { get; set; }
