@@ -171,6 +171,16 @@ namespace FineTuning.Commands
             }
         }
 
+        /// <summary>
+        /// ShouldProcess, except that <paramref name="force"/> skips the confirmation prompt; -WhatIf still only reports.
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+        {
+            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
+            if (force && !whatIf) return true;
+            return ShouldProcess(target, action);
+        }
+
         /// <summary>Queues an action for the pipeline thread; safe to call from the asynchronous work.</summary>
         protected void Post(Action action)
         {

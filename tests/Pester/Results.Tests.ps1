@@ -90,4 +90,14 @@ Describe 'Results: Get-FineTuningMetric, Save-FineTuningFile, Remove-FineTuningF
         Remove-FineTuningFile file-gone -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
+
+    It 'removes without a prompt with -Force, and -WhatIf still wins over -Force' {
+        $c = Add-FineTuningFile (New-TestDataset -Count 10)
+        Remove-FineTuningFile $c.Id -Force -WhatIf
+        $emu.Emulator.FileCount | Should -Be 1
+        # ConfirmImpact High would prompt here; -Force must not, even with $ConfirmPreference at its strictest.
+        $ConfirmPreference = 'Low'
+        (Remove-FineTuningFile $c.Id -Force -PassThru).Deleted | Should -BeTrue
+        $emu.Emulator.FileCount | Should -Be 0
+    }
 }

@@ -20,6 +20,9 @@ namespace FineTuning.Commands
 
         [Parameter] public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Delete without asking; -WhatIf still only reports.</summary>
+        [Parameter] public SwitchParameter Force { get; set; }
+
         protected override string Noun => "File";
 
         protected override void ProcessRecord()
@@ -27,7 +30,7 @@ namespace FineTuning.Commands
             var client = Client;
             foreach (var id in Id)
             {
-                if (!ShouldProcess(id, "Delete file")) continue;
+                if (!ShouldProcessUnlessForced(Force, id, "Delete file")) continue;
                 if (TryRun(ct => client.DeleteFileAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
             }
         }

@@ -337,12 +337,7 @@ namespace FineTuning.Commands
         protected override string Action => "Cancel fine-tuning job";
 
         /// <summary>-Force skips the confirmation prompt (a cancelled job cannot be resumed); -WhatIf still wins.</summary>
-        protected override bool Confirm(string id)
-        {
-            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
-            if (Force && !whatIf) return true;
-            return ShouldProcess(id, Action);
-        }
+        protected override bool Confirm(string id) => ShouldProcessUnlessForced(Force, id, Action);
 
         protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
             client.CancelJobAsync(id, ct);

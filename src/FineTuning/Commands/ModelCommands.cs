@@ -131,8 +131,7 @@ namespace FineTuning.Commands
                     WriteError(new ErrorRecord(new InvalidOperationException(refusal), "NotFineTunedModel", ErrorCategory.InvalidOperation, name));
                     continue;
                 }
-                var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
-                if (!(Force && !whatIf) && !ShouldProcess(name, "Delete fine-tuned model")) continue;
+                if (!ShouldProcessUnlessForced(Force, name, "Delete fine-tuned model")) continue;
                 if (TryRun(ct => client.DeleteModelAsync(name, ct), name, out var result) && PassThru) WriteObject(result);
             }
         }

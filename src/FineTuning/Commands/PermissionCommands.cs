@@ -114,8 +114,7 @@ namespace FineTuning.Commands
         {
             var name = NameOf(Checkpoint, out _);
             if (name is null) return;
-            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
-            if (!(Force && !whatIf) && !ShouldProcess($"{Id} on {name}", "Revoke checkpoint permission")) return;
+            if (!ShouldProcessUnlessForced(Force, $"{Id} on {name}", "Revoke checkpoint permission")) return;
             var client = Client;
             if (TryRun(ct => client.DeleteCheckpointPermissionAsync(name, Id, ct), Id, out var result) && PassThru) WriteObject(result);
         }
