@@ -9,7 +9,8 @@ using FineTuning.Emulator;
 
 /// <summary>
 /// Prints a transcript of what the module's libraries compute and answer: dataset reports, a job's whole
-/// life on the emulator (in process and over a loopback listener), its events and a service error. Every
+/// life on the emulator (in process and over a loopback listener), its events, models, a grader's reward,
+/// checkpoint permissions, completions and a service error. Every
 /// line but the first must be the same on every runtime; the first names the runtime.
 /// </summary>
 internal static class Program
@@ -77,6 +78,31 @@ internal static class Program
             Console.WriteLine($"[{mode}] {events.Count} events");
             foreach (var e in events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal))
                 Console.WriteLine($"[{mode}]   {e.Level} {e.Type} {e.Message}");
+
+            var models = (await client.ListModelsAsync()).Data;
+            Console.WriteLine($"[{mode}] models: {models.Count(m => !m.IsFineTuned)} base, fine-tuned " +
+                string.Join(" ", models.Where(m => m.IsFineTuned).Select(m => $"{m.Id} base={m.BaseModel} suffix={m.Suffix}")));
+            Console.WriteLine($"[{mode}] completion 'runt': " + string.Join(" ", Completion.Jobs(new[] { job }, "runt").Select(c => c.Text)));
+            Console.WriteLine($"[{mode}] completion 'ft:' models: " + string.Join(" ", Completion.ServiceModels(models, "ft:", true).Select(c => c.Text)));
+
+            var grader = JsonValueConverter.FromObject(new Dictionary<string, object>
+            {
+                ["type"] = "text_similarity", ["name"] = "close", ["input"] = "{{sample.output_text}}", ["reference"] = "{{item.answer}}",
+                ["evaluation_metric"] = "fuzzy_match",
+            });
+            await client.ValidateGraderAsync(grader);
+            var graded = await client.RunGraderAsync(new RunGraderRequest
+            {
+                Grader = grader, Item = JsonValueConverter.FromObject(new Dictionary<string, object> { ["answer"] = "Rome" }), ModelSample = "Roma",
+            });
+            Console.WriteLine($"[{mode}] grader {graded.Name} {graded.Type} reward={graded.Reward.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} errors={graded.Errors.Count}");
+
+            var granted = await client.CreateCheckpointPermissionsAsync(job.FineTunedModel!, new[] { "proj_a", "proj_b" });
+            var listed = (await client.ListCheckpointPermissionsAsync(job.FineTunedModel!, null, null, null)).Data;
+            var revoked = await client.DeleteCheckpointPermissionAsync(job.FineTunedModel!, granted[0].Id);
+            Console.WriteLine($"[{mode}] permissions granted={string.Join(",", granted.Select(p => p.ProjectId))} " +
+                $"listed={string.Join(",", listed.Select(p => p.ProjectId))} revoked={revoked.Deleted}");
+
             try
             {
                 await client.GetJobAsync("ftjob-missing");
