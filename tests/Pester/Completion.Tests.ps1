@@ -100,6 +100,14 @@ Describe 'Tab completion of file ids' {
     }
 }
 
+Describe 'Tab completion of fixed values' {
+    It 'offers the statuses of jobs and the purposes of files' {
+        (Get-Completion 'Get-FineTuningJob -Status run').CompletionText | Should -Be @('running')
+        (Get-Completion 'Get-FineTuningFile -Purpose fine').CompletionText | Should -Be @('fine-tune', 'fine-tune-results')
+        (Get-Completion "Get-FineTuningFile -Purpose 'batch").CompletionText | Should -Be @('batch', 'batch_output')
+    }
+}
+
 Describe 'Tab completion of models' {
     It 'offers snapshots, then aliases, without a connection' {
         Disconnect-FineTuningService

@@ -140,6 +140,7 @@ namespace FineTuning.Commands
         public string[] Id { get; set; } = Array.Empty<string>();
 
         [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(FilePurposeCompleter))]
         [ValidateNotNullOrEmpty]
         public string? Purpose { get; set; }
 
