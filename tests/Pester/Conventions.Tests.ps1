@@ -6,9 +6,25 @@ BeforeDiscovery {
         Where-Object { $_ -and $_.Namespace -like 'FineTuning*' } |
         Sort-Object FullName -Unique |
         ForEach-Object { @{ Name = $_.FullName } }
+    # Cmdlets whose verb changes something on the service or on disk; the emulator's own controls are test tools.
+    $script:changing = Get-Command -Module FineTuning -CommandType Cmdlet |
+        Where-Object { $_.Verb -in 'Add', 'New', 'Remove', 'Stop', 'Suspend', 'Resume', 'Save', 'Grant', 'Revoke', 'Set' -and $_.Noun -notlike '*Emulator*' } |
+        ForEach-Object { @{ Name = $_.Name } }
 }
 
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
+Describe 'Cmdlets that change something' {
+    It 'finds them' {
+        $changing.Count | Should -BeGreaterThan 8
+    }
+
+    It '<Name> supports -WhatIf and -Confirm' -ForEach $changing {
+        $command = Get-Command $Name
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+    }
+}
 
 Describe 'Default views of what the cmdlets write' {
     It 'finds the module''s output types' {
