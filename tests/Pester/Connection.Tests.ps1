@@ -171,10 +171,20 @@ Describe 'Errors from the service' {
             $j = $f | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Verbose -Debug
             Get-FineTuningJob -Id $j.Id -Verbose -Debug
             Get-FineTuningJob -Id ftjob-nothere -Verbose -Debug -ErrorAction Continue
+            Get-FineTuningModel -FineTuned -Verbose -Debug
+            Get-FineTuningModel 'ft:gpt-4o-mini-2024-07-18:none::Missing1' -Verbose -Debug -ErrorAction Continue
+            Remove-FineTuningModel 'ft:gpt-4o-mini-2024-07-18:none::Missing1' -Force -Verbose -Debug -ErrorAction Continue
+            $g = @{ type = 'string_check'; name = 'g'; input = '{{sample.output_text}}'; reference = 'x'; operation = 'eq' }
+            Invoke-FineTuningGrader $g -ModelSample x -Verbose -Debug
+            Test-FineTuningGrader @{ type = 'string_check'; name = 'g' } -Verbose -Debug -WarningAction Continue
+            Get-FineTuningCheckpointPermission 'ft:gpt-4o-mini-2024-07-18:none::Missing1' -Verbose -Debug -ErrorAction Continue
+            (TabExpansion2 -inputScript 'Get-FineTuningJob -Id ' -cursorColumn 22).CompletionMatches | Format-List * | Out-String
             Get-FineTuningConnection | Format-List * | Out-String
             $emu | Format-List * | Out-String
         } *>&1 | Out-String -Width 400
         $all | Should -Match 'ftjob-'
+        $all | Should -Match 'ModelNotFound|does not exist'
+        $all | Should -Match 'grader'
         $all | Should -Not -Match 'Zq9Zq9'
         ($Error | Out-String) | Should -Not -Match 'Zq9Zq9'
     }
