@@ -385,7 +385,22 @@ namespace FineTuning.Emulator
                     return Json(200, ModelNode(known.Snapshot, known.Created.ToUnixTimeSeconds(), "system"));
                 }
                 JobRecord? owner;
-                lock (_state) owner = _jobs.Values.FirstOrDefault(j => j.Job.FineTunedModel == id && !_deletedModels.Contains(id));
+                FineTuningCheckpoint? checkpoint = null;
+                lock (_state)
+                {
+                    owner = _jobs.Values.FirstOrDefault(j => j.Job.FineTunedModel == id && !_deletedModels.Contains(id));
+                    if (owner is null && method == "GET")
+                    {
+                        // A checkpoint is a model of its own: it can be read (and fine-tuned further) by its name.
+                        foreach (var job in _jobs.Values)
+                        {
+                            checkpoint = job.Checkpoints.FirstOrDefault(c => c.FineTunedModelCheckpoint == id);
+                            if (checkpoint != null && job.Job.FineTunedModel != null && !_deletedModels.Contains(job.Job.FineTunedModel)) break;
+                            checkpoint = null;
+                        }
+                    }
+                }
+                if (checkpoint != null) return Json(200, ModelNode(id, checkpoint.CreatedAt.ToUnixTimeSeconds(), Options.OrganizationId));
                 if (owner is null) throw new ApiError(404, $"The model '{id}' does not exist", "model", "model_not_found");
                 if (method == "DELETE")
                 {

@@ -317,7 +317,7 @@ public class AzureDialectTests
     {
         using var h = new Harness();
         var file = await h.UploadAsync(Harness.ChatLines(10));
-        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 1)).Id, "succeeded");
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 2)).Id, "succeeded");
         var models = (await h.Client.ListModelsAsync()).Data;
         Assert.Contains(models, m => m.Id == "gpt-4o-mini-2024-07-18" && !m.IsFineTuned && m.OwnedBy == "system");
         var tuned = Assert.Single(models, m => m.IsFineTuned);
@@ -331,12 +331,20 @@ public class AzureDialectTests
         Assert.Equal(JsonValueKind.Null, raw.GetProperty("shutdown_date").ValueKind);
         Assert.Equal(job.FineTunedModel, (await h.Client.GetModelAsync(job.FineTunedModel!)).Id);
 
+        // A checkpoint reads as a model of its own while its fine-tuned model exists.
+        var checkpoint = (await h.Client.ListCheckpointsAsync(job.Id, null, 10)).Data.First(c => c.FineTunedModelCheckpoint!.Contains(":ckpt-step-"));
+        var asModel = await h.Client.GetModelAsync(checkpoint.FineTunedModelCheckpoint!);
+        Assert.True(asModel.IsCheckpoint);
+        Assert.Equal(checkpoint.CreatedAt, asModel.Created);
+
         var refused = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.DeleteModelAsync("gpt-4o-mini"));
         Assert.Equal(403, refused.StatusCode);
         Assert.True((await h.Client.DeleteModelAsync(job.FineTunedModel!)).Deleted);
         Assert.DoesNotContain((await h.Client.ListModelsAsync()).Data, m => m.IsFineTuned);
         var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetModelAsync(job.FineTunedModel!));
         Assert.Equal(404, gone.StatusCode);
+        var checkpointGone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetModelAsync(checkpoint.FineTunedModelCheckpoint!));
+        Assert.Equal(404, checkpointGone.StatusCode);
     }
 
     [Fact]

@@ -39,6 +39,12 @@ Describe 'Get-FineTuningModel and Remove-FineTuningModel' {
         ($done.FineTunedModel | Get-FineTuningModel).Suffix | Should -Be 'support'
     }
 
+    It 'reads the checkpoints of a job as models of their own' {
+        $models = Get-FineTuningCheckpoint $done.Id | Where-Object FineTunedModelCheckpoint -like '*:ckpt-step-*' | Get-FineTuningModel
+        $models.Count | Should -BeGreaterThan 0
+        $models | ForEach-Object { $_.IsCheckpoint | Should -BeTrue; $_.BaseModel | Should -Be 'gpt-4o-mini-2024-07-18' }
+    }
+
     It 'matches wildcard patterns against the list; no match is not an error' {
         (Get-FineTuningModel 'ft:*:support:*').Id | Should -Be @($done.FineTunedModel)
         (Get-FineTuningModel 'FT:GPT-4*' -FineTuned).Id | Should -Be @($done.FineTunedModel, $other.FineTunedModel)
