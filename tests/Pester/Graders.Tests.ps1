@@ -110,4 +110,14 @@ Describe 'Graders inside New-FineTuningJob' {
         $sent.GetProperty('range')[1].ValueKind | Should -Be 'Number'
         $sent.GetProperty('graders').GetProperty('a').GetProperty('operation').GetString() | Should -Be 'eq'
     }
+
+    It 'takes the same grader as JSON text, and refuses what is not a grader before any request' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 12) -SkipValidation
+        $job = New-FineTuningJob -Model o4-mini -Method Reinforcement -Grader $fuzzy -TrainingFile $file.Id -ValidationFile $file.Id
+        $job.Method.Reinforcement.Grader.GetProperty('evaluation_metric').GetString() | Should -Be 'fuzzy_match'
+        $before = $emu.JobCount
+        { New-FineTuningJob -Model o4-mini -Method Reinforcement -Grader '{ not json' -TrainingFile $file.Id -ValidationFile $file.Id -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidGrader,*'
+        $emu.JobCount | Should -Be $before
+    }
 }

@@ -117,9 +117,10 @@ namespace FineTuning.Commands
         [Parameter] public double LearningRateMultiplier { get; set; }
         [Parameter] public double Beta { get; set; }
 
+        /// <summary>The grader of a reinforcement job: a hashtable, an object (ConvertFrom-Json) or JSON text.</summary>
         [Parameter]
         [ValidateNotNull]
-        public Hashtable? Grader { get; set; }
+        public object? Grader { get; set; }
 
         [Parameter]
         [ValidateNotNull]
@@ -219,7 +220,7 @@ namespace FineTuning.Commands
                 WandbEntity = WandbEntity,
                 WandbTag = WandbTag,
             };
-            if (Grader != null) options.Grader = JsonValueConverter.FromObject(CmdletHelpers.ToPlain(Grader));
+            if (Grader != null) options.Grader = GraderCommand.GraderJson(Grader);
             if (Hyperparameters != null)
             {
                 var map = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
