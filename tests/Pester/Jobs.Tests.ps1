@@ -174,6 +174,25 @@ Describe 'Get-FineTuningJob' {
         @(Get-FineTuningJob -Status 'no_such_status').Count | Should -Be 0
     }
 
+    It 'filters by suffix locally, with wildcards, together with -Status, -Skip and -First' {
+        $train = Get-FineTuningFile -Purpose fine-tune | Select-Object -First 1
+        $a = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Suffix 'support-v1'
+        $b = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Suffix 'support-v2'
+        $c = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Suffix 'sales'
+        try {
+            (Get-FineTuningJob -Suffix 'SUPPORT-*').Id | Should -Be @($b.Id, $a.Id)
+            (Get-FineTuningJob -Suffix 'sales', 'support-v1').Id | Should -Be @($c.Id, $a.Id)
+            (Get-FineTuningJob -Suffix 'support-*' -First 1).Id | Should -Be @($b.Id)
+            (Get-FineTuningJob -Suffix 'support-*' -Skip 1).Id | Should -Be @($a.Id)
+            Stop-FineTuningJob $a.Id -Force | Out-Null
+            (Get-FineTuningJob -Suffix 'support-*' -Status cancelled).Id | Should -Be @($a.Id)
+            Get-FineTuningJob -Suffix 'nothing*' | Should -BeNullOrEmpty
+        }
+        finally {
+            $b, $c | Stop-FineTuningJob -Force -ErrorAction SilentlyContinue | Out-Null
+        }
+    }
+
     It 'writes a non-terminating ObjectNotFound error for an unknown id and goes on' {
         $out = 'ftjob-doesnotexist', $jobs[0].Id | Get-FineTuningJob -ErrorVariable errs -ErrorAction SilentlyContinue
         $out.Id | Should -Be $jobs[0].Id

@@ -26,6 +26,12 @@ namespace FineTuning.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Status { get; set; }
 
+        /// <summary>Only jobs whose suffix matches (wildcards allowed), filtered locally.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[]? Suffix { get; set; }
+
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNull]
         public Hashtable? Metadata { get; set; }
@@ -62,15 +68,19 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Metadata, Noun));
                 return;
             }
-            if (Status is null)
+            if (Status is null && Suffix is null)
             {
                 WriteList((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, First, Skip, 100, null);
                 return;
             }
 
-            // The service cannot filter by status: list everything and keep the matching jobs, applying
-            // -Skip and -First to what matches.
-            var wanted = new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase);
+            // The service filters by neither status nor suffix: list everything and keep the matching jobs,
+            // applying -Skip and -First to what matches.
+            var statuses = Status is null ? null : new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase);
+            var suffixes = Suffix?.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+            bool Wanted(FineTuningJob job) =>
+                (statuses is null || statuses.Contains(job.Status)) &&
+                (suffixes is null || (job.UserProvidedSuffix != null && suffixes.Any(p => p.IsMatch(job.UserProvidedSuffix))));
             var all = new Pager<FineTuningJob>((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, 100);
             long skipped = 0, written = 0;
             while (!all.Done && written < First)
@@ -78,7 +88,7 @@ namespace FineTuning.Commands
                 if (!TryRun(ct => all.NextAsync(ct), null, out var page)) return;
                 foreach (var job in page)
                 {
-                    if (!wanted.Contains(job.Status)) continue;
+                    if (!Wanted(job)) continue;
                     if (skipped < Skip) { skipped++; continue; }
                     WriteObject(job);
                     if (++written >= First) break;
