@@ -101,10 +101,12 @@ Describe 'Tab completion of file ids' {
 }
 
 Describe 'Tab completion of fixed values' {
-    It 'offers the statuses of jobs and the purposes of files' {
+    It 'offers the statuses of jobs, the purposes of files and Azure api-versions' {
         (Get-Completion 'Get-FineTuningJob -Status run').CompletionText | Should -Be @('running')
         (Get-Completion 'Get-FineTuningFile -Purpose fine').CompletionText | Should -Be @('fine-tune', 'fine-tune-results')
         (Get-Completion "Get-FineTuningFile -Purpose 'batch").CompletionText | Should -Be @('batch', 'batch_output')
+        (Get-Completion 'Connect-FineTuningService -Azure -Endpoint https://x.openai.azure.com -ApiVersion 20').CompletionText |
+            Should -Be @('2024-10-21', '2025-04-01-preview')
     }
 }
 

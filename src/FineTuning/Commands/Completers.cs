@@ -42,6 +42,14 @@ namespace FineTuning.Commands
         protected override IReadOnlyList<string> Values => Purposes;
     }
 
+    /// <summary>Completes Azure OpenAI api-versions that serve fine-tuning: the dated GA and preview forms, and the v1 API's.</summary>
+    public sealed class AzureApiVersionCompleter : ValueListCompleter
+    {
+        private static readonly string[] Versions = { "2024-10-21", "2025-04-01-preview", "v1", "preview" };
+
+        protected override IReadOnlyList<string> Values => Versions;
+    }
+
     /// <summary>
     /// Base of the completers that ask the service (job ids, file ids, fine-tuned models). They use the connection
     /// the command would use (-Connection when typed, then the session's, then the environment's), give up after

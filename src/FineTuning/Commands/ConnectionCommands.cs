@@ -39,6 +39,7 @@ namespace FineTuning.Commands
         public Uri? Endpoint { get; set; }
 
         [Parameter(ParameterSetName = AzureSet)]
+        [ArgumentCompleter(typeof(AzureApiVersionCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ApiVersion { get; set; }
 
