@@ -86,7 +86,7 @@ Describe 'Tab completion of file ids' {
         $matches = Get-Completion 'New-FineTuningJob -Model gpt-4o-mini -TrainingFile train'
         $matches.CompletionText | Should -Be @($train.Id)
         $matches[0].ListItemText | Should -Be "$($train.Id) (train-words.jsonl)"
-        $matches[0].ToolTip | Should -BeLike "train-words.jsonl, fine-tune, $('{0:N0}' -f $train.Bytes) bytes, created *"
+        $matches[0].ToolTip | Should -BeLike "train-words.jsonl, fine-tune, $($train.Bytes.ToString('N0', [cultureinfo]::InvariantCulture)) bytes, created *"
         (Get-Completion 'New-FineTuningJob -Model gpt-4o-mini -TrainingFile x -ValidationFile VALID').CompletionText | Should -Be @($valid.Id)
     }
 
