@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -209,8 +210,6 @@ namespace FineTuning.Commands
             WritePages(new Pager<T>(fetch, idOf, pageSize, skip, first == int.MaxValue ? (long?)null : first), target);
         }
 
-        protected string? ResolveExistingFile(string item) => CmdletHelpers.ResolveExistingFile(this, item);
-
         /// <summary>Sleeps on the pipeline thread; Ctrl+C ends the sleep.</summary>
         protected void Sleep(TimeSpan interval)
         {
@@ -331,6 +330,47 @@ namespace FineTuning.Commands
                 default:
                     return value;
             }
+        }
+
+        /// <summary>
+        /// The files a -Path names: wildcards expanded in PowerShell's way (a pattern that matches no file is an error,
+        /// folders it matches are passed over), anything else resolved as <see cref="ResolveExistingFile"/> does.
+        /// Errors are written, never thrown.
+        /// </summary>
+        public static IReadOnlyList<string> ResolveFiles(PSCmdlet cmdlet, string item, bool literal)
+        {
+            if (literal || !WildcardPattern.ContainsWildcardCharacters(item))
+            {
+                var one = ResolveExistingFile(cmdlet, item);
+                return one is null ? Array.Empty<string>() : new[] { one };
+            }
+            System.Collections.ObjectModel.Collection<string> matches;
+            ProviderInfo provider;
+            try
+            {
+                matches = cmdlet.GetResolvedProviderPathFromPSPath(item, out provider);
+            }
+            catch (ItemNotFoundException)
+            {
+                matches = new System.Collections.ObjectModel.Collection<string>();
+                provider = null!;
+            }
+            catch (Exception ex)
+            {
+                cmdlet.WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
+                return Array.Empty<string>();
+            }
+            if (provider != null && provider.Name != "FileSystem")
+            {
+                cmdlet.WriteError(new ErrorRecord(new ArgumentException($"'{item}' is not a path in the file system."), "InvalidPath", ErrorCategory.InvalidArgument, item));
+                return Array.Empty<string>();
+            }
+            var files = matches.Where(System.IO.File.Exists).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            if (files.Count == 0)
+            {
+                cmdlet.WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"No file matches '{item}'."), "PathNotFound", ErrorCategory.ObjectNotFound, item));
+            }
+            return files;
         }
 
         /// <summary>

@@ -71,6 +71,13 @@ Describe 'Test-FineTuningDataset' {
         $e[1].FullyQualifiedErrorId | Should -BeLike 'PathIsDirectory,*'
     }
 
+    It 'checks every file a wildcard matches, in name order' {
+        $names = (Get-ChildItem (Join-Path $corpus 'valid') -Filter 'p*.jsonl' | Sort-Object Name).FullName
+        $reports = Test-FineTuningDataset (Join-Path $corpus 'valid/p*.jsonl')
+        $reports.Path | Should -Be $names
+        $names.Count | Should -BeGreaterThan 1
+    }
+
     It 'takes files from Get-ChildItem' {
         $reports = Get-ChildItem (Join-Path $corpus 'valid') -Filter 'chat.jsonl' | Test-FineTuningDataset
         $reports.Path | Should -BeLike '*chat.jsonl'

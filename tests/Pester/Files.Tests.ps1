@@ -22,6 +22,28 @@ Describe 'Add-FineTuningFile and Get-FineTuningFile' {
         $emu.Emulator.FileCount | Should -Be 2
     }
 
+    It 'expands wildcards in -Path, in name order, and reports a pattern that matches no file' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'wild') -Force
+        Move-Item (New-TestDataset -Count 10 -Name 'train-b.jsonl') $folder
+        Move-Item (New-TestDataset -Count 10 -Name 'train-a.jsonl') $folder
+        Move-Item (New-TestDataset -Count 10 -Name 'other.jsonl') $folder
+        New-Item -ItemType Directory -Path (Join-Path $folder 'train-dir.jsonl') | Out-Null   # a folder the pattern matches
+        $files = Add-FineTuningFile (Join-Path $folder 'train-*.jsonl')
+        $files.Filename | Should -Be @('train-a.jsonl', 'train-b.jsonl')
+        Add-FineTuningFile (Join-Path $folder 'none-*.jsonl') -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
+        $e[0].Exception.Message | Should -BeLike "No file matches '*none-``*.jsonl'."
+        $emu.Emulator.FileCount | Should -Be 2
+    }
+
+    It 'takes -LiteralPath as written, brackets included, and binds file objects to it' {
+        $path = New-TestDataset -Count 10 -Name 'set[1].jsonl'
+        (Add-FineTuningFile -LiteralPath $path).Filename | Should -Be 'set[1].jsonl'
+        (Get-Item -LiteralPath $path | Add-FineTuningFile).Filename | Should -Be 'set[1].jsonl'
+        (Test-FineTuningDataset -LiteralPath $path).Examples | Should -Be 10
+        $emu.Emulator.FileCount | Should -Be 2
+    }
+
     It 'sends nothing with -WhatIf' {
         Add-FineTuningFile (New-TestDataset -Count 10) -WhatIf | Should -BeNullOrEmpty
         $emu.Emulator.FileCount | Should -Be 0

@@ -7,17 +7,24 @@ using FineTuning.Datasets;
 namespace FineTuning.Commands
 {
     /// <summary>Test-FineTuningDataset: checks a JSONL training file locally, line by line, with exact token counts.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "FineTuningDataset")]
+    [Cmdlet(VerbsDiagnostic.Test, "FineTuningDataset", DefaultParameterSetName = "Path")]
     [OutputType(typeof(DatasetReport))]
     public sealed class TestFineTuningDatasetCommand : PSCmdlet
     {
         /// <summary>The type name that selects the view listing every finding.</summary>
         public const string DetailedTypeName = "FineTuning.Datasets.DatasetReport#Detailed";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        /// <summary>Files to check; wildcards are expanded.</summary>
+        [Parameter(ParameterSetName = "Path", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>Files to check, taken exactly as written (file objects from Get-ChildItem bind here).</summary>
+        [Parameter(ParameterSetName = "LiteralPath", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP", "FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>The training method the file is meant for; the format must fit it.</summary>
         [Parameter]
@@ -41,10 +48,10 @@ namespace FineTuning.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var item in Path)
+            var literal = ParameterSetName == "LiteralPath";
+            foreach (var item in literal ? LiteralPath : Path)
+            foreach (var full in CmdletHelpers.ResolveFiles(this, item, literal))
             {
-                var full = CmdletHelpers.ResolveExistingFile(this, item);
-                if (full is null) continue;
                 var report = Validate(this, full, Method, Model, MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null, ref _stop);
                 if (report is null) continue;
                 var output = PSObject.AsPSObject(report);

@@ -7,14 +7,21 @@ using FineTuning.Client;
 namespace FineTuning.Commands
 {
     /// <summary>Add-FineTuningFile: uploads a file (multipart) for fine-tuning.</summary>
-    [Cmdlet(VerbsCommon.Add, "FineTuningFile", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Add, "FineTuningFile", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
     [OutputType(typeof(FineTuningFile))]
     public sealed class AddFineTuningFileCommand : FineTuningCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        /// <summary>Files to upload; wildcards are expanded.</summary>
+        [Parameter(ParameterSetName = "Path", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>Files to upload, taken exactly as written (file objects from Get-ChildItem bind here).</summary>
+        [Parameter(ParameterSetName = "LiteralPath", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP", "FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         [Parameter]
         [ValidateSet("fine-tune", "batch", "assistants", "vision", "user_data", "evals")]
@@ -38,10 +45,10 @@ namespace FineTuning.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var item in Path)
+            var literal = ParameterSetName == "LiteralPath";
+            foreach (var item in literal ? LiteralPath : Path)
+            foreach (var full in CmdletHelpers.ResolveFiles(this, item, literal))
             {
-                var full = ResolveExistingFile(item);
-                if (full is null) continue;
                 var length = new FileInfo(full).Length;
                 var name = System.IO.Path.GetFileName(full);
                 if (length > FineTuningClient.MaxUploadBytes)
