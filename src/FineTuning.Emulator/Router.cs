@@ -391,13 +391,11 @@ namespace FineTuning.Emulator
                     owner = _jobs.Values.FirstOrDefault(j => j.Job.FineTunedModel == id && !_deletedModels.Contains(id));
                     if (owner is null && method == "GET")
                     {
-                        // A checkpoint is a model of its own: it can be read (and fine-tuned further) by its name.
-                        foreach (var job in _jobs.Values)
-                        {
-                            checkpoint = job.Checkpoints.FirstOrDefault(c => c.FineTunedModelCheckpoint == id);
-                            if (checkpoint != null && job.Job.FineTunedModel != null && !_deletedModels.Contains(job.Job.FineTunedModel)) break;
-                            checkpoint = null;
-                        }
+                        // A checkpoint is a model of its own, readable by its name while its fine-tuned model exists.
+                        checkpoint = _jobs.Values
+                            .Where(j => j.Job.FineTunedModel != null && !_deletedModels.Contains(j.Job.FineTunedModel))
+                            .SelectMany(j => j.Checkpoints)
+                            .FirstOrDefault(c => c.FineTunedModelCheckpoint == id);
                     }
                 }
                 if (checkpoint != null) return Json(200, ModelNode(id, checkpoint.CreatedAt.ToUnixTimeSeconds(), Options.OrganizationId));

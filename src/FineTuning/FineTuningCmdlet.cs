@@ -344,28 +344,26 @@ namespace FineTuning.Commands
                 var one = ResolveExistingFile(cmdlet, item);
                 return one is null ? Array.Empty<string>() : new[] { one };
             }
-            System.Collections.ObjectModel.Collection<string> matches;
-            ProviderInfo provider;
+            List<string> files;
             try
             {
-                matches = cmdlet.GetResolvedProviderPathFromPSPath(item, out provider);
+                var matches = cmdlet.GetResolvedProviderPathFromPSPath(item, out var provider);
+                if (provider.Name != "FileSystem")
+                {
+                    cmdlet.WriteError(new ErrorRecord(new ArgumentException($"'{item}' is not a path in the file system."), "InvalidPath", ErrorCategory.InvalidArgument, item));
+                    return Array.Empty<string>();
+                }
+                files = matches.Where(System.IO.File.Exists).OrderBy(p => p, StringComparer.Ordinal).ToList();
             }
             catch (ItemNotFoundException)
             {
-                matches = new System.Collections.ObjectModel.Collection<string>();
-                provider = null!;
+                files = new List<string>();
             }
             catch (Exception ex)
             {
                 cmdlet.WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, item));
                 return Array.Empty<string>();
             }
-            if (provider != null && provider.Name != "FileSystem")
-            {
-                cmdlet.WriteError(new ErrorRecord(new ArgumentException($"'{item}' is not a path in the file system."), "InvalidPath", ErrorCategory.InvalidArgument, item));
-                return Array.Empty<string>();
-            }
-            var files = matches.Where(System.IO.File.Exists).OrderBy(p => p, StringComparer.Ordinal).ToList();
             if (files.Count == 0)
             {
                 cmdlet.WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"No file matches '{item}'."), "PathNotFound", ErrorCategory.ObjectNotFound, item));

@@ -80,7 +80,7 @@ namespace FineTuning.Commands
         protected abstract IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters);
 
         /// <summary>The client the completed command would use, or null when there is no connection.</summary>
-        protected static FineTuningClient? ClientFor(IDictionary? fakeBoundParameters)
+        private static FineTuningClient? ClientFor(IDictionary? fakeBoundParameters)
         {
             var typed = fakeBoundParameters != null && fakeBoundParameters.Contains("Connection")
                 ? CmdletHelpers.Unwrap(fakeBoundParameters["Connection"]) as FineTuningConnection
@@ -89,8 +89,18 @@ namespace FineTuning.Commands
             return connection?.Client;
         }
 
+        /// <summary>
+        /// Asks the service the completed command would use, within <see cref="Budget"/>; null when there is no
+        /// connection at all.
+        /// </summary>
+        protected static T? FetchFor<T>(IDictionary? fakeBoundParameters, Func<FineTuningClient, CancellationToken, Task<T>> request) where T : class
+        {
+            var client = ClientFor(fakeBoundParameters);
+            return client is null ? null : Fetch(ct => request(client, ct));
+        }
+
         /// <summary>Runs a request for the completion within <see cref="Budget"/>.</summary>
-        protected static T Fetch<T>(Func<CancellationToken, Task<T>> request)
+        private static T Fetch<T>(Func<CancellationToken, Task<T>> request)
         {
             using (var cts = new CancellationTokenSource(Budget))
             {
@@ -136,10 +146,8 @@ namespace FineTuning.Commands
     {
         protected override IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters)
         {
-            var client = ClientFor(fakeBoundParameters);
-            if (client is null) return Array.Empty<CompletionItem>();
-            var jobs = Fetch(ct => Completion.RecentJobsAsync(client, ct));
-            return Completion.Jobs(jobs, word, FilterFor(commandName));
+            var jobs = FetchFor(fakeBoundParameters, Completion.RecentJobsAsync);
+            return jobs is null ? Array.Empty<CompletionItem>() : Completion.Jobs(jobs, word, FilterFor(commandName));
         }
 
         internal static JobCompletionFilter FilterFor(string commandName)
@@ -160,27 +168,22 @@ namespace FineTuning.Commands
     }
 
     /// <summary>Completes file ids from the newest files, by id or file name.</summary>
-    public sealed class FileIdCompleter : ServiceCompleter
+    public class FileIdCompleter : ServiceCompleter
     {
+        /// <summary>The purpose of the files offered; null for all.</summary>
+        protected virtual string? Purpose => null;
+
         protected override IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters)
         {
-            var client = ClientFor(fakeBoundParameters);
-            if (client is null) return Array.Empty<CompletionItem>();
-            var files = Fetch(ct => Completion.RecentFilesAsync(client, null, ct));
-            return Completion.Files(files, word);
+            var files = FetchFor(fakeBoundParameters, (client, ct) => Completion.RecentFilesAsync(client, Purpose, ct));
+            return files is null ? Array.Empty<CompletionItem>() : Completion.Files(files, word, Purpose);
         }
     }
 
     /// <summary>Completes the ids of fine-tune files (training and validation files of a job), by id or file name.</summary>
-    public sealed class TrainingFileCompleter : ServiceCompleter
+    public sealed class TrainingFileCompleter : FileIdCompleter
     {
-        protected override IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters)
-        {
-            var client = ClientFor(fakeBoundParameters);
-            if (client is null) return Array.Empty<CompletionItem>();
-            var files = Fetch(ct => Completion.RecentFilesAsync(client, "fine-tune", ct));
-            return Completion.Files(files, word, "fine-tune");
-        }
+        protected override string? Purpose => "fine-tune";
     }
 
     /// <summary>Completes model names from the service's list; Remove-FineTuningModel is offered fine-tuned models only.</summary>
@@ -188,9 +191,8 @@ namespace FineTuning.Commands
     {
         protected override IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters)
         {
-            var client = ClientFor(fakeBoundParameters);
-            if (client is null) return Array.Empty<CompletionItem>();
-            var models = Fetch(ct => Completion.ServiceModelsAsync(client, ct));
+            var models = FetchFor(fakeBoundParameters, Completion.ServiceModelsAsync);
+            if (models is null) return Array.Empty<CompletionItem>();
             var fineTunedOnly = string.Equals(commandName, "Remove-FineTuningModel", StringComparison.OrdinalIgnoreCase) ||
                 fakeBoundParameters?.Contains("FineTuned") == true;
             return Completion.ServiceModels(models, word, fineTunedOnly);
@@ -215,8 +217,7 @@ namespace FineTuning.Commands
             {
                 try
                 {
-                    var client = ClientFor(fakeBoundParameters);
-                    if (client != null) jobs = Fetch(ct => Completion.RecentJobsAsync(client, ct));
+                    jobs = FetchFor(fakeBoundParameters, Completion.RecentJobsAsync);
                 }
                 catch (Exception)
                 {

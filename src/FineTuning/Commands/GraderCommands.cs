@@ -1,6 +1,4 @@
 using System;
-using System.Collections;
-using System.Collections.Specialized;
 using System.Management.Automation;
 using System.Text.Json;
 using FineTuning.Client;
