@@ -48,7 +48,7 @@
         PSData = @{
             Tags         = @('OpenAI', 'AzureOpenAI', 'FineTuning', 'LLM', 'Emulator', 'PSEdition_Core', 'PSEdition_Desktop')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: jobs end to end, files, events, checkpoints, and the local emulator.'
+            ReleaseNotes = 'First release: jobs end to end (supervised, DPO, reinforcement), files and the Uploads API, events, checkpoints, metrics, models, graders, checkpoint permissions, local dataset checks with exact token counts, tab completion, and a local emulator of the service.'
         }
     }
 }

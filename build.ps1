@@ -8,13 +8,15 @@
              exits non-zero when anything failed.
     Demo   - Build, then runs examples/demo.ps1 against the embedded emulator.
     Bench  - Build, then runs the benchmarks under bench/ and rewrites docs/benchmarks.md.
+    Package - Build, then packs the module into out/packages/FineTuning.<version>.nupkg, the package a
+             PowerShell repository serves (Install-PSResource / Install-Module from a feed or a folder).
     Clean  - removes out/ and every bin/ and obj/ folder.
     Only the .NET SDK is needed: run it as `dotnet tool restore; dotnet pwsh ./build.ps1 <Task>`.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -129,7 +131,7 @@ function Invoke-PesterSuite {
     # The suites that drive the emulator run again with it on a loopback port, over real HTTP.
     $config = New-PesterConfiguration
     $config.Run.Path = @(Get-ChildItem (Join-Path $root 'tests/Pester') -Filter *.Tests.ps1 |
-        Where-Object Name -notin 'Help.Tests.ps1', 'Interop.Tests.ps1', 'Azure.Tests.ps1', 'NetFramework.Tests.ps1', 'Conventions.Tests.ps1' | ForEach-Object FullName)
+        Where-Object Name -notin 'Help.Tests.ps1', 'Interop.Tests.ps1', 'Azure.Tests.ps1', 'NetFramework.Tests.ps1', 'Conventions.Tests.ps1', 'Package.Tests.ps1' | ForEach-Object FullName)
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Normal'
     $config.TestResult.Enabled = $true
@@ -175,6 +177,13 @@ function Invoke-Bench {
     & (Join-Path $root 'bench/Run-Benchmarks.ps1') -ModulePath $moduleOut -OutFile (Join-Path $root 'docs/benchmarks.md')
 }
 
+function Invoke-Package {
+    Invoke-Build
+    Import-Module (Join-Path $root 'tools/ModulePackage.psm1') -Force
+    $package = New-FineTuningModulePackage -ModulePath $moduleOut -DestinationPath (Join-Path $root 'out/packages')
+    Write-Host "Package: $($package.FullName)"
+}
+
 function Invoke-Clean {
     $targets = @(Join-Path $root 'out') + @(Get-ChildItem $root -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue |
         Where-Object { $_.FullName -notmatch '[\\/]node_modules[\\/]' } | ForEach-Object FullName)
@@ -187,5 +196,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }
