@@ -14,7 +14,7 @@ namespace FineTuning.Commands
     /// library's asynchronous calls off the pipeline thread while relaying their verbose, warning,
     /// debug and progress messages back to it, cancels them on Ctrl+C, and maps failures to ErrorRecords.
     /// </summary>
-    public abstract class FineTuningCmdlet : PSCmdlet
+    public abstract class FineTuningCmdlet : PSCmdlet, IJobWaitHost
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private MessagePump? _pump;
@@ -122,8 +122,8 @@ namespace FineTuning.Commands
         private bool? _verboseWanted;
         private bool? _debugWanted;
 
-        private bool VerboseWanted => _verboseWanted ??= Wanted("Verbose", "VerbosePreference");
-        private bool DebugWanted => _debugWanted ??= Wanted("Debug", "DebugPreference");
+        internal bool VerboseWanted => _verboseWanted ??= Wanted("Verbose", "VerbosePreference");
+        internal bool DebugWanted => _debugWanted ??= Wanted("Debug", "DebugPreference");
 
         /// <summary>Whether a stream's messages would be shown or recorded, so the client skips building the rest.</summary>
         private bool Wanted(string parameter, string preference)
@@ -216,9 +216,12 @@ namespace FineTuning.Commands
             if (_stop.Token.WaitHandle.WaitOne(interval)) throw new PipelineStoppedException();
         }
 
-        internal T RunPublic<T>(Func<CancellationToken, Task<T>> work) => Run(work);
-        internal bool TryRunPublic<T>(Func<CancellationToken, Task<T>> work, object? target, out T result) => TryRun(work, target, out result);
-        internal void SleepPublic(TimeSpan interval) => Sleep(interval);
+        T IJobWaitHost.Run<T>(Func<CancellationToken, Task<T>> work) => Run(work);
+        bool IJobWaitHost.TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result) => TryRun(work, target, out result);
+        void IJobWaitHost.Sleep(TimeSpan interval) => Sleep(interval);
+        void IJobWaitHost.WriteObject(object value) => WriteObject(value);
+        void IJobWaitHost.WriteError(ErrorRecord record) => WriteError(record);
+        void IJobWaitHost.WriteProgress(ProgressRecord record) => WriteProgress(record);
 
         protected override void StopProcessing()
         {

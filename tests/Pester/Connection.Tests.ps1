@@ -102,7 +102,12 @@ Describe 'Errors from the service' {
             Get-FineTuningJob -Verbose -Debug
             Get-FineTuningConnection | Format-List * | Out-String
             $emu | Format-List * | Out-String
+            $bg = Wait-FineTuningJob ftjob-bgnothere -AsJob -Verbose -Debug
+            $null = $bg | Wait-Job -Timeout 30
+            $bg | Format-List * | Out-String
+            $bg | Receive-Job -Verbose -Debug -ErrorAction Continue
         } *>&1 | Out-String -Width 400
+        $all | Should -Match 'GET \S+/fine_tuning/jobs/ftjob-bgnothere'
         $all | Should -Match 'file-'
         $all | Should -Not -Match 'Pq7Pq7'
 

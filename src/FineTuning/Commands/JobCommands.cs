@@ -100,6 +100,7 @@ namespace FineTuning.Commands
     /// <summary>New-FineTuningJob: creates a fine-tuning job.</summary>
     [Cmdlet(VerbsCommon.New, "FineTuningJob", SupportsShouldProcess = true)]
     [OutputType(typeof(FineTuningJob))]
+    [OutputType(typeof(FineTuningWaitJob))]
     public sealed class NewFineTuningJobCommand : FineTuningCmdlet
     {
         [Parameter(Mandatory = true)]
@@ -153,6 +154,9 @@ namespace FineTuning.Commands
 
         [Parameter] public SwitchParameter Wait { get; set; }
 
+        /// <summary>Creates the job now, then waits for it in a PowerShell background job, which is the output.</summary>
+        [Parameter] public SwitchParameter AsJob { get; set; }
+
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int TimeoutSec { get; set; }
@@ -167,6 +171,8 @@ namespace FineTuning.Commands
             NewJobOptions options;
             try
             {
+                if (Wait && AsJob)
+                    throw new ParameterValidationException("AsJob", "-Wait and -AsJob cannot be used together: -Wait waits here, -AsJob waits in a background job.");
                 options = BuildOptions();
                 options.Validate();
             }
@@ -200,12 +206,18 @@ namespace FineTuning.Commands
                 _creating = false;
             }
             WriteVerbose($"Created {job.Id} ({job.Status}).");
+            var timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
+            if (AsJob)
+            {
+                WriteObject(FineTuningWaitJob.StartNew(this, "Wait-FineTuningJob " + job.Id, job.Id, client, timeout, TimeSpan.FromSeconds(1)));
+                return;
+            }
             if (!Wait)
             {
                 WriteObject(job);
                 return;
             }
-            var waiter = new JobWaiter(this, client, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null, TimeSpan.FromSeconds(1));
+            var waiter = new JobWaiter(this, client, timeout, TimeSpan.FromSeconds(1));
             waiter.WaitAndWrite(job.Id);
         }
 

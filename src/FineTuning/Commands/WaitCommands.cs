@@ -2,24 +2,49 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using FineTuning.Client;
 
 namespace FineTuning.Commands
 {
-    /// <summary>Polls a job until it reaches a final state, with progress; shared by Wait- and New-FineTuningJob -Wait.</summary>
+    /// <summary>
+    /// Where a <see cref="JobWaiter"/> runs and reports: a cmdlet on its pipeline thread, or a background job
+    /// (<see cref="FineTuningWaitJob"/>) whose streams Receive-Job reads.
+    /// </summary>
+    internal interface IJobWaitHost
+    {
+        /// <summary>Runs a call; on failure reports a non-terminating error for <paramref name="target"/> and returns false.</summary>
+        bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result);
+
+        /// <summary>Runs a call; failures are thrown.</summary>
+        T Run<T>(Func<CancellationToken, Task<T>> work);
+
+        void WriteObject(object value);
+        void WriteError(ErrorRecord record);
+        void WriteProgress(ProgressRecord record);
+
+        /// <summary>Waits; a stop request (Ctrl+C, Stop-Job) ends the wait with an exception.</summary>
+        void Sleep(TimeSpan interval);
+    }
+
+    /// <summary>
+    /// Polls a job until it reaches a final state, with progress; shared by Wait-FineTuningJob, New-FineTuningJob -Wait
+    /// and the background jobs of -AsJob.
+    /// </summary>
     internal sealed class JobWaiter
     {
         private static int _nextActivityId = 100;
 
-        private readonly FineTuningCmdlet _cmdlet;
+        private readonly IJobWaitHost _cmdlet;
         private readonly FineTuningClient _client;
         private readonly TimeSpan? _timeout;
         private readonly TimeSpan _firstInterval;
         private readonly TimeSpan _maxInterval;
 
-        public JobWaiter(FineTuningCmdlet cmdlet, FineTuningClient client, TimeSpan? timeout, TimeSpan firstInterval)
+        public JobWaiter(IJobWaitHost host, FineTuningClient client, TimeSpan? timeout, TimeSpan firstInterval)
         {
-            _cmdlet = cmdlet;
+            _cmdlet = host;
             _client = client;
             _timeout = timeout;
             _firstInterval = firstInterval;
@@ -41,7 +66,7 @@ namespace FineTuning.Commands
             {
                 while (true)
                 {
-                    if (!_cmdlet.TryRunPublic(ct => _client.GetJobAsync(jobId, ct), jobId, out job)) return;
+                    if (!_cmdlet.TryRun(ct => _client.GetJobAsync(jobId, ct), jobId, out job)) return;
                     if (JobStatus.IsFinal(job.Status)) break;
 
                     var metrics = LatestMetrics(jobId);
@@ -61,7 +86,7 @@ namespace FineTuning.Commands
                         var left = _timeout.Value - (DateTime.UtcNow - started);
                         if (left < sleep) sleep = left < TimeSpan.Zero ? TimeSpan.Zero : left;
                     }
-                    _cmdlet.SleepPublic(sleep);
+                    _cmdlet.Sleep(sleep);
                     interval = TimeSpan.FromMilliseconds(Math.Min(_maxInterval.TotalMilliseconds, interval.TotalMilliseconds * 1.5));
                 }
             }
@@ -92,14 +117,10 @@ namespace FineTuning.Commands
         {
             try
             {
-                var page = _cmdlet.RunPublic(ct => _client.ListEventsAsync(jobId, null, 10, ct));
+                var page = _cmdlet.Run(ct => _client.ListEventsAsync(jobId, null, 10, ct));
                 return page.Data.Select(e => e.Metrics).FirstOrDefault(m => m != null);
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception)
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
             {
                 return null; // progress is a courtesy: a failed events call must not end the wait
             }
@@ -140,6 +161,7 @@ namespace FineTuning.Commands
     /// <summary>Wait-FineTuningJob: waits for jobs to reach a final state.</summary>
     [Cmdlet(VerbsLifecycle.Wait, "FineTuningJob")]
     [OutputType(typeof(FineTuningJob))]
+    [OutputType(typeof(FineTuningWaitJob))]
     public sealed class WaitFineTuningJobCommand : FineTuningCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -156,12 +178,24 @@ namespace FineTuning.Commands
         [ValidateRange(0.05, 3600)]
         public double PollIntervalSec { get; set; } = 1;
 
+        /// <summary>Waits in a PowerShell background job (one per fine-tuning job) and returns at once.</summary>
+        [Parameter] public SwitchParameter AsJob { get; set; }
+
         protected override string Noun => "Job";
 
         protected override void ProcessRecord()
         {
-            var waiter = new JobWaiter(this, Client, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null,
-                TimeSpan.FromSeconds(PollIntervalSec));
+            var timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
+            var interval = TimeSpan.FromSeconds(PollIntervalSec);
+            if (AsJob)
+            {
+                foreach (var id in Id)
+                {
+                    WriteObject(FineTuningWaitJob.StartNew(this, "Wait-FineTuningJob " + id, id, Client, timeout, interval));
+                }
+                return;
+            }
+            var waiter = new JobWaiter(this, Client, timeout, interval);
             foreach (var id in Id) waiter.WaitAndWrite(id);
         }
     }
@@ -234,7 +268,7 @@ namespace FineTuning.Commands
                     if (++written >= First) return;
                 }
                 if (JobStatus.IsFinal(job.Status)) return;
-                SleepPublic(TimeSpan.FromSeconds(PollIntervalSec));
+                Sleep(TimeSpan.FromSeconds(PollIntervalSec));
             }
         }
     }
