@@ -255,6 +255,8 @@ namespace FineTuning.Datasets
             };
             int auto = EpochHeuristic.AutoEpochs(_examples);
             int epochs = _options.Epochs ?? auto;
+            long billed = format == DatasetFormat.Reinforcement ? 0 : _billable * epochs;
+            var price = _options.PricePerMillionTokens;
             foreach (var lf in lineFindings)
             {
                 if (_findings.Count < _options.MaxFindings) _findings.Add(lf);
@@ -279,7 +281,9 @@ namespace FineTuning.Datasets
                 Tokens = stats,
                 AutoEpochs = auto,
                 Epochs = epochs,
-                EstimatedBilledTokens = format == DatasetFormat.Reinforcement ? 0 : _billable * epochs,
+                EstimatedBilledTokens = billed,
+                PricePerMillionTokens = price,
+                EstimatedCost = price is decimal perMillion && format != DatasetFormat.Reinforcement ? billed * perMillion / 1_000_000m : (decimal?)null,
                 Bytes = TotalBytes,
             };
         }

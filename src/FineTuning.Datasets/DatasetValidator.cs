@@ -67,6 +67,7 @@ namespace FineTuning.Datasets
             if (stream == null) throw new ArgumentNullException(nameof(stream));
             options ??= new DatasetValidationOptions();
             if (options.MaxLineBytes < 16) throw new ArgumentOutOfRangeException(nameof(options), "MaxLineBytes must be at least 16.");
+            if (options.PricePerMillionTokens < 0) throw new ArgumentOutOfRangeException(nameof(options), "PricePerMillionTokens cannot be negative.");
             var sw = Stopwatch.StartNew();
             var encoding = TokenCounter.EncodingForModel(options.Model);
             var agg = new Aggregator(displayPath, options, encoding);

@@ -100,6 +100,8 @@ namespace FineTuning.Datasets
         public int? TokenLimit { get; set; }
         /// <summary>Epochs for the billing estimate; null uses the service's <c>auto</c> choice.</summary>
         public int? Epochs { get; set; }
+        /// <summary>The price of a million trained tokens for the model, for <see cref="DatasetReport.EstimatedCost"/>; null: no cost estimate.</summary>
+        public decimal? PricePerMillionTokens { get; set; }
         /// <summary>Lines longer than this (bytes) are reported as LineTooLong and skipped without being read into memory.</summary>
         public int MaxLineBytes { get; set; } = 64 * 1024 * 1024;
         /// <summary>Worker threads that parse and count; default min(2, processors).</summary>
@@ -155,6 +157,13 @@ namespace FineTuning.Datasets
         public int Epochs { get; internal set; }
         /// <summary><see cref="TokenStatistics.BillableTokensPerEpoch"/> x <see cref="Epochs"/>; 0 for reinforcement, which is billed by time.</summary>
         public long EstimatedBilledTokens { get; internal set; }
+        /// <summary>The price per million tokens the estimate used, as given; null when none was.</summary>
+        public decimal? PricePerMillionTokens { get; internal set; }
+        /// <summary>
+        /// <see cref="EstimatedBilledTokens"/> x <see cref="PricePerMillionTokens"/> / 1,000,000, in the price's currency; null without a
+        /// price, and for reinforcement files, which are billed by training time rather than by token.
+        /// </summary>
+        public decimal? EstimatedCost { get; internal set; }
         public long Bytes { get; internal set; }
         public TimeSpan Elapsed { get; internal set; }
 

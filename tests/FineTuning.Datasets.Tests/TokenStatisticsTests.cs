@@ -74,6 +74,42 @@ public class TokenStatisticsTests
         Assert.Equal(capped.Tokens.BillableTokensPerEpoch * 2, capped.EstimatedBilledTokens);
     }
 
+    [Fact]
+    public void The_cost_estimate_is_the_billed_tokens_at_the_given_price_and_absent_without_one()
+    {
+        var path = TestData.Path("valid", "chat.jsonl");
+        var none = DatasetValidator.Validate(path, new DatasetValidationOptions { Epochs = 4 });
+        Assert.Null(none.EstimatedCost);
+        Assert.Null(none.PricePerMillionTokens);
+
+        var priced = DatasetValidator.Validate(path, new DatasetValidationOptions { Epochs = 4, PricePerMillionTokens = 3m });
+        Assert.Equal(none.EstimatedBilledTokens, priced.EstimatedBilledTokens);
+        Assert.Equal(3m, priced.PricePerMillionTokens);
+        // Exact in decimal: tokens x 3 / 1,000,000, no rounding.
+        Assert.Equal(priced.EstimatedBilledTokens * 3m / 1_000_000m, priced.EstimatedCost);
+        Assert.True(priced.EstimatedCost > 0m);
+
+        var free = DatasetValidator.Validate(path, new DatasetValidationOptions { PricePerMillionTokens = 0m });
+        Assert.Equal(0m, free.EstimatedCost);
+    }
+
+    [Fact]
+    public void Reinforcement_files_get_no_token_cost_estimate_since_they_are_billed_by_time()
+    {
+        var report = DatasetValidator.Validate(TestData.Path("valid", "reinforcement.jsonl"),
+            new DatasetValidationOptions { Method = TrainingMethod.Reinforcement, PricePerMillionTokens = 3m });
+        Assert.Equal(0, report.EstimatedBilledTokens);
+        Assert.Null(report.EstimatedCost);
+    }
+
+    [Fact]
+    public void A_negative_price_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            DatasetValidator.Validate(TestData.Path("valid", "chat.jsonl"), new DatasetValidationOptions { PricePerMillionTokens = -1m }));
+        Assert.Contains("PricePerMillionTokens", ex.Message);
+    }
+
     // Tokens above the limit, summed over examples, from per-line reports of single-line files.
     private static long ExcessOver(string path, int limit)
     {

@@ -45,6 +45,23 @@ Describe 'Test-FineTuningDataset' {
         (Test-FineTuningDataset (Join-Path $corpus 'valid/chat.jsonl') -Epochs 2).EstimatedBilledTokens | Should -Be ($report.Tokens.BillableTokensPerEpoch * 2)
     }
 
+    It 'estimates the cost at a given price per million tokens, and shows it' {
+        $report = Test-FineTuningDataset (Join-Path $corpus 'valid/chat.jsonl') -Epochs 3 -PricePerMillionTokens 2.5
+        $report.EstimatedCost | Should -Be ([decimal]$report.EstimatedBilledTokens * 2.5 / 1000000)
+        $report.PricePerMillionTokens | Should -Be 2.5
+        ($report | Out-String) | Should -Match 'EstimatedCost\s*:\s*[0-9.]+ \(at 2\.5 per million tokens\)'
+        $plain = Test-FineTuningDataset (Join-Path $corpus 'valid/chat.jsonl')
+        $plain.EstimatedCost | Should -BeNullOrEmpty
+        ($plain | Out-String) | Should -Not -Match 'EstimatedCost'
+    }
+
+    It 'refuses a negative price, naming the parameter' {
+        $err = $null
+        try { Test-FineTuningDataset (Join-Path $corpus 'valid/chat.jsonl') -PricePerMillionTokens -1 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+        $err.Exception.Message | Should -Match 'PricePerMillionTokens'
+    }
+
     It 'tells whether the format fits the method' {
         $report = Test-FineTuningDataset (Join-Path $corpus 'valid/chat.jsonl') -Method Dpo
         $report.Format | Should -Be 'Chat'

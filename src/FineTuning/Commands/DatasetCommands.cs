@@ -41,6 +41,11 @@ namespace FineTuning.Commands
         [ValidateRange(1, 50)]
         public int Epochs { get; set; }
 
+        /// <summary>What a million trained tokens of the model cost, in any currency: the report then estimates the job's cost.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1000000.0)]
+        public double PricePerMillionTokens { get; set; }
+
         /// <summary>Show every finding rather than the first few of each kind (the report holds all of them either way).</summary>
         [Parameter] public SwitchParameter Detailed { get; set; }
 
@@ -52,7 +57,9 @@ namespace FineTuning.Commands
             foreach (var item in literal ? LiteralPath : Path)
             foreach (var full in CmdletHelpers.ResolveFiles(this, item, literal))
             {
-                var report = Validate(this, full, Method, Model, MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null, ref _stop);
+                var bound = MyInvocation.BoundParameters;
+                var report = Validate(this, full, Method, Model, bound.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null, ref _stop,
+                    bound.ContainsKey(nameof(PricePerMillionTokens)) ? (decimal)PricePerMillionTokens : (decimal?)null);
                 if (report is null) continue;
                 var output = PSObject.AsPSObject(report);
                 if (Detailed) output.TypeNames.Insert(0, DetailedTypeName);
@@ -62,13 +69,13 @@ namespace FineTuning.Commands
 
         /// <summary>Runs the validator with a progress bar; null (and an error written) when it fails.</summary>
         internal static DatasetReport? Validate(PSCmdlet cmdlet, string full, TrainingMethod? method, string? model, int? epochs,
-            ref System.Threading.CancellationTokenSource? stop)
+            ref System.Threading.CancellationTokenSource? stop, decimal? pricePerMillionTokens = null)
         {
             var length = new FileInfo(full).Length;
             var activity = $"Checking {System.IO.Path.GetFileName(full)}";
             stop = new System.Threading.CancellationTokenSource();
             var progress = new Progress();
-            var options = new DatasetValidationOptions { Method = method, Model = model, Epochs = epochs };
+            var options = new DatasetValidationOptions { Method = method, Model = model, Epochs = epochs, PricePerMillionTokens = pricePerMillionTokens };
             var token = stop.Token;
             var task = System.Threading.Tasks.Task.Run(() => DatasetValidator.Validate(full, options, progress, token));
             try
