@@ -31,6 +31,7 @@
         'Stop-FineTuningJob'
         'Suspend-FineTuningJob'
         'Resume-FineTuningJob'
+        'Remove-FineTuningJob'
         'Wait-FineTuningJob'
         'Get-FineTuningEvent'
         'Get-FineTuningCheckpoint'

@@ -34,6 +34,8 @@ namespace FineTuning.Client
         Running,
         /// <summary>Paused: what can be resumed.</summary>
         Paused,
+        /// <summary>Finished (succeeded, failed, cancelled): what can be deleted.</summary>
+        Finished,
     }
 
     /// <summary>
@@ -62,6 +64,7 @@ namespace FineTuning.Client
                 case JobCompletionFilter.Unfinished: return !JobStatus.IsFinal(status);
                 case JobCompletionFilter.Running: return status == JobStatus.Running;
                 case JobCompletionFilter.Paused: return status == JobStatus.Paused;
+                case JobCompletionFilter.Finished: return JobStatus.IsFinal(status);
                 default: return true;
             }
         }

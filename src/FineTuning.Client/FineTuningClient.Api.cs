@@ -124,6 +124,30 @@ namespace FineTuning.Client
         public Task<FineTuningFile> GetFileAsync(string fileId, CancellationToken ct = default) =>
             SendJsonAsync(HttpMethod.Get, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.FineTuningFile, ct);
 
+        /// <summary>
+        /// Whether the service can delete jobs: Azure OpenAI can (a finished job; 204 with no body), OpenAI and the emulator
+        /// in OpenAI's dialect cannot. A compatible service is given the benefit of the doubt.
+        /// </summary>
+        public bool CanDeleteJobs => _connection.Kind == ServiceKind.AzureOpenAI || _connection.Kind == ServiceKind.Compatible;
+
+        /// <summary>Throws, before anything is sent, when the service has no way to delete a job.</summary>
+        public void EnsureCanDeleteJobs()
+        {
+            if (!CanDeleteJobs)
+                throw new NotSupportedException(
+                    "OpenAI's fine-tuning API cannot delete jobs (Azure OpenAI's can). Stop-FineTuningJob cancels a job; " +
+                    "Remove-FineTuningModel and Remove-FineTuningFile delete what it made and used. Nothing was sent.");
+        }
+
+        /// <summary>Deletes a finished job (Azure OpenAI). The service answers 204 with no body; the result is made here.</summary>
+        public async Task<DeletionResult> DeleteJobAsync(string jobId, CancellationToken ct = default)
+        {
+            EnsureCanDeleteJobs();
+            using var response = await SendAsync(HttpMethod.Delete, "/fine_tuning/jobs/" + Segment(jobId), null, null,
+                HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            return new DeletionResult { Id = jobId, Object = "fine_tuning.job", Deleted = true };
+        }
+
         public Task<DeletionResult> DeleteFileAsync(string fileId, CancellationToken ct = default) =>
             SendJsonAsync(HttpMethod.Delete, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.DeletionResult, ct);
 

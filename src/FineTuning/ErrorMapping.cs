@@ -59,6 +59,10 @@ namespace FineTuning.Commands
                     id = "IOError";
                     category = ErrorCategory.ReadError;
                     break;
+                case NotSupportedException _:
+                    id = "NotSupportedByService";
+                    category = ErrorCategory.NotImplemented;
+                    break;
                 case ArgumentException _:
                     id = "InvalidArgument";
                     category = ErrorCategory.InvalidArgument;

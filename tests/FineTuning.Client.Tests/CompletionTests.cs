@@ -21,6 +21,7 @@ public class CompletionTests
     [InlineData("", JobCompletionFilter.Unfinished, "ftjob-Zeta,ftjob-Alpha,ftjob-Delta")]
     [InlineData("", JobCompletionFilter.Running, "ftjob-Zeta")]
     [InlineData("", JobCompletionFilter.Paused, "ftjob-Alpha")]
+    [InlineData("", JobCompletionFilter.Finished, "ftjob-Beta,ftjob-Gamma")]
     [InlineData("FTJOB-a", JobCompletionFilter.Any, "ftjob-Alpha")]
     [InlineData("'ftjob-b", JobCompletionFilter.Any, "ftjob-Beta")]
     [InlineData("\"ftjob-g\"", JobCompletionFilter.Any, "ftjob-Gamma")]

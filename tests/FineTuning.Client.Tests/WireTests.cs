@@ -188,6 +188,35 @@ public class WireTests
     }
 
     [Fact]
+    public async Task DeleteJob_OnAzure_SendsDeleteAndTakes204WithoutABody()
+    {
+        var options = new ConnectionOptions
+        {
+            Kind = ServiceKind.AzureOpenAI,
+            Endpoint = new Uri("https://res.openai.azure.com/"),
+            ApiVersion = "2024-10-21",
+            ApiKey = FineTuningConnection.ToSecureString(Key),
+        };
+        using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)), options);
+        Assert.True(t.Client.CanDeleteJobs);
+        var deleted = await t.Client.DeleteJobAsync("ftjob-abc");
+        var r = Assert.Single(t.Handler.Requests);
+        Assert.Equal(HttpMethod.Delete, r.Method);
+        Assert.Equal("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc?api-version=2024-10-21", r.Uri.AbsoluteUri);
+        Assert.Equal(("ftjob-abc", "fine_tuning.job", true), (deleted.Id, deleted.Object, deleted.Deleted));
+    }
+
+    [Fact]
+    public async Task DeleteJob_OnOpenAI_IsRefusedBeforeAnythingIsSent()
+    {
+        using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)));
+        Assert.False(t.Client.CanDeleteJobs);
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.DeleteJobAsync("ftjob-abc"));
+        Assert.Contains("Stop-FineTuningJob", ex.Message);
+        Assert.Empty(t.Handler.Requests);
+    }
+
+    [Fact]
     public async Task FilesList_Delete_AndDownload_UseTheReferencePaths()
     {
         using var t = new TestClient(new FakeHandler()

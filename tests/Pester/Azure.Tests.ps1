@@ -51,6 +51,37 @@ Describe 'Azure OpenAI connections against the emulator' -ForEach @(
         (Get-FineTuningModel).Id | Should -Not -Contain $done.FineTunedModel
     }
 
+    It 'deletes finished jobs through the <Form>, after -WhatIf changed nothing' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $jobs = 1..2 | ForEach-Object { $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 | Stop-FineTuningJob -Force }
+        $before = $emu.Emulator.JobCount
+        $jobs | Remove-FineTuningJob -WhatIf
+        $emu.Emulator.JobCount | Should -Be $before
+        $results = @($jobs | Remove-FineTuningJob -Force -PassThru)
+        $results | Should -HaveCount 2
+        $results.Deleted | Should -Be @($true, $true)
+        $results.Id | Should -Be $jobs.Id
+        $results[0].Object | Should -Be 'fine_tuning.job'
+        $emu.Emulator.JobCount | Should -Be ($before - 2)
+        Get-FineTuningJob $jobs[0].Id -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound,*'
+    }
+
+    It 'refuses to delete an unfinished job with InvalidJobState and goes on with the rest, through the <Form>' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $live = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18
+        $done = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 | Stop-FineTuningJob -Force
+        $out = Remove-FineTuningJob $live.Id, 'ftjob-nothere', $done.Id -Force -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($out).Id | Should -Be $done.Id
+        $errs | Should -HaveCount 2
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidJobState,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $errs[0].TargetObject | Should -Be $live.Id
+        $errs[0].Exception.Message | Should -Match 'Cancel it first'
+        $errs[1].FullyQualifiedErrorId | Should -BeLike 'JobNotFound,*'
+        (Get-FineTuningJob $live.Id).Id | Should -Be $live.Id
+    }
+
     It 'gets the service''s 401 with a wrong api-key, without showing either key' {
         $p = @{ Azure = $true; Endpoint = "http://127.0.0.1:$($emu.Port)"; ApiKey = (ConvertTo-SecureString 'wrong-azure-key-1234' -AsPlainText -Force); PassThru = $true }
         if ($ApiVersion) { $p.ApiVersion = $ApiVersion }

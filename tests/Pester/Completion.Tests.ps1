@@ -36,6 +36,7 @@ Describe 'Tab completion of job ids' {
         (Get-Completion 'Suspend-FineTuningJob ').CompletionText | Should -Be @($runningJob.Id)
         (Get-Completion 'Resume-FineTuningJob -Id ').CompletionText | Should -Be @($pausedJob.Id)
         (Get-Completion 'FineTuning\Resume-FineTuningJob -Id ').CompletionText | Should -Be @($pausedJob.Id)
+        (Get-Completion 'Remove-FineTuningJob ').CompletionText | Should -Be @($cancelledJob.Id)
     }
 
     It 'completes the start of an id, ignoring case' {

@@ -324,6 +324,25 @@ Describe 'Events, checkpoints and waiting' {
     }
 }
 
+Describe 'Remove-FineTuningJob on an OpenAI connection' {
+    BeforeEach { $script:emu = Start-TestEmulator }
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'refuses before any request, since OpenAI''s API cannot delete jobs, and says what to do instead' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $job = $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 | Stop-FineTuningJob -Force
+        $before = $emu.Emulator.JobCount
+        $err = $null
+        try { $job | Remove-FineTuningJob -Force -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotSupportedByService,*'
+        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+        $err.Exception.Message | Should -Match 'Azure OpenAI'
+        $err.Exception.Message | Should -Match 'Stop-FineTuningJob'
+        $emu.Emulator.JobCount | Should -Be $before
+        (Get-FineTuningJob $job.Id).Status | Should -Be 'cancelled'
+    }
+}
+
 Describe 'Jobs that fail on the service' {
     BeforeEach { $script:emu = Start-TestEmulator }
     AfterEach { Stop-FineTuningEmulator }

@@ -140,7 +140,7 @@ namespace FineTuning.Commands
 
     /// <summary>
     /// Completes job ids from the newest jobs, by id, suffix or fine-tuned model. Stop- and Wait-FineTuningJob are
-    /// offered unfinished jobs, Suspend- running ones, Resume- paused ones.
+    /// offered unfinished jobs, Suspend- running ones, Resume- paused ones, Remove- finished ones.
     /// </summary>
     public sealed class JobIdCompleter : ServiceCompleter
     {
@@ -161,6 +161,8 @@ namespace FineTuning.Commands
                     return JobCompletionFilter.Running;
                 case "RESUME-FINETUNINGJOB":
                     return JobCompletionFilter.Paused;
+                case "REMOVE-FINETUNINGJOB":
+                    return JobCompletionFilter.Finished;
                 default:
                     return JobCompletionFilter.Any;
             }
