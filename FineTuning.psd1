@@ -19,6 +19,7 @@
         'Get-FineTuningFile'
         'Save-FineTuningFile'
         'Remove-FineTuningFile'
+        'Import-FineTuningFile'
         'Get-FineTuningModel'
         'Remove-FineTuningModel'
         'Test-FineTuningGrader'

@@ -125,18 +125,55 @@ namespace FineTuning.Client
             SendJsonAsync(HttpMethod.Get, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.FineTuningFile, ct);
 
         /// <summary>
-        /// Whether the service can delete jobs: Azure OpenAI can (a finished job; 204 with no body), OpenAI and the emulator
-        /// in OpenAI's dialect cannot. A compatible service is given the benefit of the doubt.
+        /// Whether the service may have Azure OpenAI's own calls (deleting jobs, importing files from a URL): Azure OpenAI
+        /// has them, OpenAI and the emulator in OpenAI's dialect do not. A compatible service is given the benefit of the doubt.
         /// </summary>
-        public bool CanDeleteJobs => _connection.Kind == ServiceKind.AzureOpenAI || _connection.Kind == ServiceKind.Compatible;
+        public bool HasAzureCalls => _connection.Kind == ServiceKind.AzureOpenAI || _connection.Kind == ServiceKind.Compatible;
+
+        /// <summary>Whether the service can delete jobs (see <see cref="HasAzureCalls"/>).</summary>
+        public bool CanDeleteJobs => HasAzureCalls;
 
         /// <summary>Throws, before anything is sent, when the service has no way to delete a job.</summary>
-        public void EnsureCanDeleteJobs()
+        public void EnsureCanDeleteJobs() => RequireAzureCall("delete jobs",
+            "Stop-FineTuningJob cancels a job; Remove-FineTuningModel and Remove-FineTuningFile delete what it made and used.");
+
+        /// <summary>Throws, before anything is sent, when the service cannot import files from a URL.</summary>
+        public void EnsureCanImportFiles() => RequireAzureCall("import files from a URL",
+            "Download the file and upload it with Add-FineTuningFile.");
+
+        private void RequireAzureCall(string what, string instead)
         {
-            if (!CanDeleteJobs)
-                throw new NotSupportedException(
-                    "OpenAI's fine-tuning API cannot delete jobs (Azure OpenAI's can). Stop-FineTuningJob cancels a job; " +
-                    "Remove-FineTuningModel and Remove-FineTuningFile delete what it made and used. Nothing was sent.");
+            if (!HasAzureCalls)
+                throw new NotSupportedException($"OpenAI's fine-tuning API cannot {what} (Azure OpenAI's can). {instead} Nothing was sent.");
+        }
+
+        /// <summary>A URL as it may be shown: without its query, which for a blob SAS URL holds the signature.</summary>
+        public static string Redact(Uri url)
+        {
+            if (url is null) throw new ArgumentNullException(nameof(url));
+            if (!url.IsAbsoluteUri) return url.OriginalString.Split('?')[0];
+            return string.IsNullOrEmpty(url.Query) ? url.AbsoluteUri : url.GetLeftPart(UriPartial.Path) + "?...";
+        }
+
+        /// <summary>
+        /// Azure OpenAI: makes a file from content the service downloads itself (<c>POST /files/import</c>), such as a blob
+        /// SAS URL. The URL's query is never logged.
+        /// </summary>
+        public Task<FineTuningFile> ImportFileAsync(Uri contentUrl, string fileName, string purpose = "fine-tune", CancellationToken ct = default)
+        {
+            if (contentUrl is null || !contentUrl.IsAbsoluteUri || (contentUrl.Scheme != Uri.UriSchemeHttps && contentUrl.Scheme != Uri.UriSchemeHttp))
+                throw new ParameterValidationException("Uri", "-Uri must be an absolute http or https URL the service can download, such as a blob SAS URL.",
+                    contentUrl is null ? null : Redact(contentUrl));
+            if (string.IsNullOrWhiteSpace(fileName))
+                throw new ParameterValidationException("FileName", "-FileName must name the file, for example 'train.jsonl'.");
+            if (purpose == "fine-tune" && !fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                throw new ParameterValidationException("FileName", $"-FileName '{fileName}': a fine-tune file's name must end in .jsonl.", fileName);
+            EnsureCanImportFiles();
+            var request = new ImportFileRequest { Purpose = purpose, Filename = fileName, ContentUrl = contentUrl.AbsoluteUri };
+            var body = JsonSerializer.SerializeToUtf8Bytes(request, ClientJsonContext.Default.ImportFileRequest);
+            request.ContentUrl = Redact(contentUrl);
+            var shown = JsonSerializer.Serialize(request, ClientJsonContext.Default.ImportFileRequest);
+            return SendJsonAsync(HttpMethod.Post, "/files/import", null, () => JsonContent(body), ClientJsonContext.Default.FineTuningFile, ct, shown);
         }
 
         /// <summary>Deletes a finished job (Azure OpenAI). The service answers 204 with no body; the result is made here.</summary>

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
+using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -243,6 +245,7 @@ namespace FineTuning.Emulator
         private EmulatorResponse Files(EmulatorRequest request, string method, string[] s)
         {
             if (s.Length == 1 && method == "POST") return Upload(request);
+            if (s.Length == 2 && method == "POST" && s[1] == "import" && request.Dialect != Dialect.OpenAI) return Import(request);
             if (s.Length == 1 && method == "GET") return ListFiles(request);
             if (s.Length == 2 && method == "GET") return Json(200, FileNode(GetFile(s[1])));
             if (s.Length == 2 && method == "DELETE")
@@ -299,6 +302,48 @@ namespace FineTuning.Emulator
                 throw new ApiError(400, "File is too large: the limit for the Files API is 512 MB; use the Uploads API.", "file", null);
             var stored = StoreFile(filename, purpose, content);
             if (request.Dialect == Dialect.OpenAI) return Json(200, FileNode(stored));
+            var created = Json(201, FileNode(stored));
+            created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
+            return created;
+        }
+
+        /// <summary>How long the emulator waits for the content of a file import.</summary>
+        private static readonly HttpClient ImportClient = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+
+        /// <summary>
+        /// Azure's <c>POST /files/import</c>: the service downloads the file from <c>content_url</c> (a blob SAS URL or any URL
+        /// it can GET) instead of receiving it in the request. Messages name the URL without its query, which holds the SAS.
+        /// </summary>
+        private EmulatorResponse Import(EmulatorRequest request)
+        {
+            var root = ParseBody(request);
+            var purpose = OptionalString(root, "purpose") ?? throw new ApiError(400, "Missing required parameter: 'purpose'.", "purpose", null);
+            var filename = OptionalString(root, "filename") ?? throw new ApiError(400, "Missing required parameter: 'filename'.", "filename", null);
+            var url = OptionalString(root, "content_url") ?? throw new ApiError(400, "Missing required parameter: 'content_url'.", "content_url", null);
+            if (!UploadPurposes.Contains(purpose))
+                throw new ApiError(400, $"'{purpose}' is not one of ['fine-tune', 'assistants', 'batch', 'user_data', 'vision', 'evals'] - 'purpose'", "purpose", null);
+            if (purpose == "fine-tune" && !filename.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "filename", null);
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var source) || (source.Scheme != Uri.UriSchemeHttp && source.Scheme != Uri.UriSchemeHttps))
+                throw new ApiError(400, "'content_url' must be an absolute http or https URL.", "content_url", null);
+            var shown = source.GetLeftPart(UriPartial.Path);
+            byte[] content;
+            try
+            {
+                using var response = ImportClient.GetAsync(source).GetAwaiter().GetResult();
+                if (!response.IsSuccessStatusCode)
+                    throw new ApiError(400, $"The file could not be imported: {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}.", "content_url", "fileImportFailed");
+                content = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            }
+            catch (HttpRequestException e)
+            {
+                throw new ApiError(400, $"The file could not be imported: {shown} could not be reached ({e.Message}).", "content_url", "fileImportFailed");
+            }
+            catch (TaskCanceledException)
+            {
+                throw new ApiError(400, $"The file could not be imported: {shown} did not answer in time.", "content_url", "fileImportFailed");
+            }
+            var stored = StoreFile(filename, purpose, content);
             var created = Json(201, FileNode(stored));
             created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
             return created;
@@ -494,7 +539,7 @@ namespace FineTuning.Emulator
             string azureCode;
             switch (status)
             {
-                case 400: azureCode = code == "transition" ? "unexpectedEntityState" : code == "invalid_training_file" ? "jsonlValidationFailed" : "invalidPayload"; break;
+                case 400: azureCode = code == "transition" ? "unexpectedEntityState" : code == "invalid_training_file" ? "jsonlValidationFailed" : code == "fileImportFailed" ? code : "invalidPayload"; break;
                 case 401: azureCode = "unauthorized"; break;
                 case 403: azureCode = "forbidden"; break;
                 case 404: azureCode = "notFound"; break;

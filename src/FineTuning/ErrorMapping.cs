@@ -120,6 +120,10 @@ namespace FineTuning.Commands
                     return ("Conflict", ErrorCategory.ResourceBusy, null);
                 case ServiceErrorKind.UnprocessableEntity:
                     return ("InvalidData", ErrorCategory.InvalidData, null);
+                case ServiceErrorKind.BadRequest when s.ErrorCode == "fileImportFailed":
+                    // Azure could not download the content of a file import: the URL or its signature is at fault.
+                    return ("FileImportFailed", ErrorCategory.ReadError,
+                        "Check that the URL can be read by the service: the blob exists and the SAS token has read access and has not expired.");
                 case ServiceErrorKind.BadRequest:
                     return ("InvalidRequest", ErrorCategory.InvalidArgument, null);
                 default:

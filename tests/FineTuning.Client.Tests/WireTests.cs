@@ -207,6 +207,68 @@ public class WireTests
     }
 
     [Fact]
+    public async Task ImportFile_OnAzure_SendsTheWholeUrlButNeverLogsItsQuery()
+    {
+        var options = new ConnectionOptions
+        {
+            Kind = ServiceKind.AzureOpenAI,
+            Endpoint = new Uri("https://res.openai.azure.com/"),
+            ApiVersion = "2025-04-01-preview",
+            ApiKey = FineTuningConnection.ToSecureString(Key),
+        };
+        const string sas = "https://acct.blob.core.windows.net/data/train%20set.jsonl?sv=2024-05-04&sp=r&sig=Zx9Secret%2Bsig%3D";
+        var log = new RecordingLog();
+        ClientLog.Current = log;
+        try
+        {
+            using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.Created,
+                """{"id":"file-9","object":"file","bytes":10,"created_at":1,"filename":"train.jsonl","purpose":"fine-tune","status":"pending"}"""), options);
+            var file = await t.Client.ImportFileAsync(new Uri(sas), "train.jsonl");
+            var r = Assert.Single(t.Handler.Requests);
+            Assert.Equal(HttpMethod.Post, r.Method);
+            Assert.Equal("https://res.openai.azure.com/openai/files/import?api-version=2025-04-01-preview", r.Uri.AbsoluteUri);
+            using var body = JsonDocument.Parse(r.Body);
+            Assert.Equal("fine-tune", body.RootElement.GetProperty("purpose").GetString());
+            Assert.Equal("train.jsonl", body.RootElement.GetProperty("filename").GetString());
+            Assert.Equal(new Uri(sas).AbsoluteUri, body.RootElement.GetProperty("content_url").GetString());
+            Assert.Equal(("file-9", "pending"), (file.Id, file.Status));
+        }
+        finally
+        {
+            ClientLog.Current = null;
+        }
+        Assert.Contains(log.Debugs, d => d.Contains("https://acct.blob.core.windows.net/data/train%20set.jsonl?..."));
+        Assert.DoesNotContain(log.All, m => m.Contains("Zx9Secret") || m.Contains("sig="));
+    }
+
+    [Theory]
+    [InlineData("ftp://host/train.jsonl", "train.jsonl", "Uri")]
+    [InlineData("https://host/train.jsonl", "train.txt", "FileName")]
+    [InlineData("https://host/train.jsonl", " ", "FileName")]
+    public async Task ImportFile_RefusesABadUrlOrNameBeforeSending(string url, string name, string parameter)
+    {
+        var options = new ConnectionOptions { Kind = ServiceKind.AzureOpenAI, Endpoint = new Uri("https://res.openai.azure.com/"), ApiKey = FineTuningConnection.ToSecureString(Key) };
+        using var t = new TestClient(new FakeHandler(), options);
+        var ex = await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.ImportFileAsync(new Uri(url), name));
+        Assert.Equal(parameter, ex.ParamName);
+        Assert.Empty(t.Handler.Requests);
+    }
+
+    [Fact]
+    public async Task ImportFile_OnOpenAI_IsRefusedBeforeAnythingIsSent()
+    {
+        using var t = new TestClient(new FakeHandler());
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.ImportFileAsync(new Uri("https://host/a.jsonl?sig=x"), "a.jsonl"));
+        Assert.Contains("Add-FineTuningFile", ex.Message);
+        Assert.Empty(t.Handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("https://a.blob.core.windows.net/c/f.jsonl?sv=1&sig=abc", "https://a.blob.core.windows.net/c/f.jsonl?...")]
+    [InlineData("https://a.blob.core.windows.net/c/f.jsonl", "https://a.blob.core.windows.net/c/f.jsonl")]
+    public void Redact_DropsOnlyTheQuery(string url, string shown) => Assert.Equal(shown, FineTuningClient.Redact(new Uri(url)));
+
+    [Fact]
     public async Task DeleteJob_OnOpenAI_IsRefusedBeforeAnythingIsSent()
     {
         using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)));

@@ -92,3 +92,86 @@ Describe 'Azure OpenAI connections against the emulator' -ForEach @(
         ($e[0] | Out-String) | Should -Not -Match $key
     }
 }
+
+Describe 'Import-FineTuningFile: Azure OpenAI downloads a file from a URL' {
+    BeforeAll {
+        # No key on this emulator, so that its own /v1/files/{id}/content can stand in for a blob behind a SAS URL.
+        $script:emu = FineTuning\Start-FineTuningEmulator -Port 0 -ManualClock -NoConnect
+        $script:source = Add-FineTuningFile (New-TestDataset -Count 12) -Connection $emu.Connection
+        $script:sig = 'SasSig' + [guid]::NewGuid().ToString('n')
+        $script:url = "$($emu.BaseUri)/files/$($source.Id)/content?sv=2024-05-04&sp=r&sig=$sig"
+        $script:azure = Connect-FineTuningService -Azure -Endpoint "http://127.0.0.1:$($emu.Port)" -ApiKey (ConvertTo-SecureString 'unused-key' -AsPlainText -Force) -PassThru
+    }
+    AfterAll {
+        Disconnect-FineTuningService
+        FineTuning\Stop-FineTuningEmulator
+    }
+
+    It 'makes a file with the downloaded content, named as asked, that a job can train on' {
+        $file = Import-FineTuningFile $url -FileName imported.jsonl
+        $file | Should -BeOfType ([FineTuning.Client.FineTuningFile])
+        $file.Id | Should -Not -Be $source.Id
+        $file.Filename | Should -Be 'imported.jsonl'
+        $file.Purpose | Should -Be 'fine-tune'
+        $file.Bytes | Should -Be $source.Bytes
+        $copy = Join-Path $TestDrive 'copy.jsonl'
+        Save-FineTuningFile $file.Id $copy | Out-Null
+        (Get-FileHash $copy).Hash | Should -Be (Get-FileHash (Join-Path $TestDrive $source.Filename)).Hash
+        ($file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18).TrainingFile | Should -Be $file.Id
+    }
+
+    It 'names the file after the last segment of the URL''s path by default' {
+        $blob = "$($emu.BaseUri)/files/$($source.Id)/content"   # the name would be 'content': not a .jsonl file
+        $err = $null
+        try { Import-FineTuningFile "${blob}?sig=$sig" -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidFileName,*'
+        $err.Exception.Message | Should -Match "'content'"
+    }
+
+    It 'with -WhatIf imports nothing' {
+        $before = $emu.Emulator.FileCount
+        Import-FineTuningFile $url -FileName whatif.jsonl -WhatIf | Should -BeNullOrEmpty
+        $emu.Emulator.FileCount | Should -Be $before
+    }
+
+    It 'reports a URL the service cannot read as FileImportFailed, without the signature' {
+        $missing = "$($emu.BaseUri)/files/file-gone/content?sig=$sig"
+        Import-FineTuningFile $missing -FileName gone.jsonl -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FileImportFailed,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
+        $errs[0].Exception.Message | Should -Match '404'
+        $errs[0].ErrorDetails.RecommendedAction | Should -Match 'SAS'
+        ($errs[0] | Out-String) + $errs[0].Exception.ToString() + $errs[0].TargetObject | Should -Not -Match $sig
+    }
+
+    It 'refuses a URL that is not http or https, naming the parameter, before any request' {
+        $before = $emu.Emulator.FileCount
+        Import-FineTuningFile 'ftp://files.example.com/train.jsonl' -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUri,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $emu.Emulator.FileCount | Should -Be $before
+    }
+
+    It 'never writes the signature to any stream' {
+        $all = & {
+            Import-FineTuningFile $url -FileName loud.jsonl -Verbose -Debug
+            Import-FineTuningFile "$($emu.BaseUri)/files/file-gone/content?sig=$sig" -FileName x.jsonl -Verbose -Debug -ErrorAction Continue
+        } *>&1 | Out-String -Width 400
+        $all | Should -Match 'files/import'
+        # The confirmation text (what -WhatIf prints) and the logged request body show the URL up to its query.
+        $all | Should -Match ([regex]::Escape("Performing the operation `"Import file`" on target `"$($emu.BaseUri)/files/$($source.Id)/content?... as 'loud.jsonl'"))
+        $all | Should -Match ([regex]::Escape("`"content_url`":`"$($emu.BaseUri)/files/$($source.Id)/content?...`""))
+        $all | Should -Not -Match $sig
+        ($Error | Out-String) | Should -Not -Match $sig
+    }
+
+    It 'is refused on an OpenAI connection before any request' {
+        $before = $emu.Emulator.FileCount
+        $err = $null
+        try { Import-FineTuningFile $url -FileName x.jsonl -Connection $emu.Connection -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotSupportedByService,*'
+        $err.Exception.Message | Should -Match 'Add-FineTuningFile'
+        $emu.Emulator.FileCount | Should -Be $before
+    }
+}

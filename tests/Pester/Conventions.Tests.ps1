@@ -8,7 +8,7 @@ BeforeDiscovery {
         ForEach-Object { @{ Name = $_.FullName } }
     # Cmdlets whose verb changes something on the service or on disk; the emulator's own controls are test tools.
     $script:changing = Get-Command -Module FineTuning -CommandType Cmdlet |
-        Where-Object { $_.Verb -in 'Add', 'New', 'Remove', 'Stop', 'Suspend', 'Resume', 'Save', 'Grant', 'Revoke', 'Set' -and $_.Noun -notlike '*Emulator*' } |
+        Where-Object { $_.Verb -in 'Add', 'Import', 'New', 'Remove', 'Stop', 'Suspend', 'Resume', 'Save', 'Grant', 'Revoke', 'Set' -and $_.Noun -notlike '*Emulator*' } |
         ForEach-Object { @{ Name = $_.Name } }
 }
 

@@ -16,6 +16,7 @@ namespace FineTuning.Client.Json
     [JsonSerializable(typeof(FineTuningModel))]
     [JsonSerializable(typeof(ListPage<FineTuningCheckpointPermission>))]
     [JsonSerializable(typeof(CreateCheckpointPermissionRequest))]
+    [JsonSerializable(typeof(ImportFileRequest))]
     [JsonSerializable(typeof(ValidateGraderRequest))]
     [JsonSerializable(typeof(ValidateGraderResponse))]
     [JsonSerializable(typeof(RunGraderRequest))]

@@ -36,6 +36,52 @@ namespace FineTuning.Commands
         }
     }
 
+    /// <summary>Import-FineTuningFile: has Azure OpenAI make a file from content it downloads from a URL (a blob SAS URL).</summary>
+    [Cmdlet(VerbsData.Import, "FineTuningFile", SupportsShouldProcess = true)]
+    [OutputType(typeof(FineTuningFile))]
+    public sealed class ImportFineTuningFileCommand : FineTuningCmdlet
+    {
+        /// <summary>Where the service downloads the content from; the query (a SAS signature) is never shown.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ContentUrl", "content_url")]
+        [ValidateNotNull]
+        public Uri? Uri { get; set; }
+
+        /// <summary>The file's name on the service; default: the last segment of the URL's path.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? FileName { get; set; }
+
+        [Parameter]
+        [ValidateSet("fine-tune", "batch", "assistants", "vision", "user_data", "evals")]
+        public string Purpose { get; set; } = "fine-tune";
+
+        protected override string Noun => "File";
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                Client.EnsureCanImportFiles();
+            }
+            catch (NotSupportedException ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var uri = Uri!;
+            var shown = uri.IsAbsoluteUri ? FineTuningClient.Redact(uri) : uri.OriginalString.Split('?')[0];
+            var name = FileName;
+            if (string.IsNullOrEmpty(name) && uri.IsAbsoluteUri)
+                name = System.Uri.UnescapeDataString(uri.AbsolutePath.Split('/').LastOrDefault() ?? string.Empty);
+            if (!ShouldProcess($"{shown} as '{name}', purpose '{Purpose}'", "Import file")) return;
+            if (TryRun(ct => Client.ImportFileAsync(uri, name ?? string.Empty, Purpose, ct), shown, out var file)) WriteObject(file);
+        }
+    }
+
     /// <summary>Save-FineTuningFile: streams a file's content to disk, decoding base64 result files.</summary>
     [Cmdlet(VerbsData.Save, "FineTuningFile", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
