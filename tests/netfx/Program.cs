@@ -10,7 +10,7 @@ using FineTuning.Emulator;
 /// <summary>
 /// Prints a transcript of what the module's libraries compute and answer: dataset reports, a job's whole
 /// life on the emulator (in process and over a loopback listener), its events, models, a grader's reward,
-/// checkpoint permissions, completions and a service error. Every
+/// checkpoint permissions, completions, a service error, and Azure's file import and job deletion. Every
 /// line but the first must be the same on every runtime; the first names the runtime.
 /// </summary>
 internal static class Program
@@ -36,14 +36,16 @@ internal static class Program
         });
         foreach (var path in new[] { train, broken })
         {
-            var report = DatasetValidator.Validate(path);
+            var report = DatasetValidator.Validate(path, new DatasetValidationOptions { PricePerMillionTokens = 2.5m });
             Console.WriteLine($"dataset {Path.GetFileName(path)}: examples={report.Examples} valid={report.ValidExamples} " +
-                $"tokens={report.Tokens.Total} encoding={report.Tokens.Encoding} errors={report.ErrorCount} warnings={report.WarningCount}");
+                $"tokens={report.Tokens.Total} encoding={report.Tokens.Encoding} errors={report.ErrorCount} warnings={report.WarningCount} " +
+                $"billed={report.EstimatedBilledTokens} cost={report.EstimatedCost?.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             foreach (var finding in report.Findings)
                 Console.WriteLine($"  line {finding.LineNumber}: {finding.Severity} {finding.Code}: {finding.Message}");
         }
 
         using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, Seed = 7 });
+        Uri? listenerBase = null;
         foreach (var mode in new[] { "in-process", "listener" })
         {
             var options = new ConnectionOptions { Kind = ServiceKind.Emulator };
@@ -54,7 +56,7 @@ internal static class Program
             }
             else
             {
-                options.BaseUri = emulator.StartListener();
+                options.BaseUri = listenerBase = emulator.StartListener();
             }
             var client = FineTuningConnection.Create(options).Client;
             var file = await client.UploadFileAsync(train, "fine-tune", "train.jsonl");
@@ -112,6 +114,30 @@ internal static class Program
             {
                 Console.WriteLine($"[{mode}] missing job: {ex.StatusCode} {ex.ErrorType} {ex.Message}");
             }
+        }
+
+        // Azure OpenAI's own calls, through the listener's Azure form: a file imported from a URL (the emulator's own
+        // content endpoint standing in for a blob SAS URL), a job on it, cancelled, then deleted.
+        var openAi = FineTuningConnection.Create(new ConnectionOptions { Kind = ServiceKind.Emulator, BaseUri = listenerBase }).Client;
+        var source = await openAi.UploadFileAsync(train, "fine-tune", "source.jsonl");
+        var azure = FineTuningConnection.Create(new ConnectionOptions
+        {
+            Kind = ServiceKind.AzureOpenAI, Endpoint = new Uri(listenerBase!.GetLeftPart(UriPartial.Authority)),
+            ApiKey = FineTuningConnection.ToSecureString("unused"),
+        }).Client;
+        var imported = await azure.ImportFileAsync(new Uri(listenerBase + "/files/" + source.Id + "/content?sig=secret"), "imported.jsonl");
+        Console.WriteLine($"[azure] imported {imported.Filename} {imported.Bytes} bytes purpose={imported.Purpose} same={imported.Bytes == source.Bytes}");
+        var azureJob = await azure.CreateJobAsync(new CreateJobRequest { Model = "gpt-4o-mini-2024-07-18", TrainingFile = imported.Id });
+        var cancelled = await azure.CancelJobAsync(azureJob.Id);
+        var deleted = await azure.DeleteJobAsync(azureJob.Id);
+        Console.WriteLine($"[azure] job {cancelled.Status}, deleted={deleted.Deleted} object={deleted.Object}");
+        try
+        {
+            await openAi.DeleteJobAsync(azureJob.Id);
+        }
+        catch (NotSupportedException ex)
+        {
+            Console.WriteLine("[openai] delete job: " + ex.Message);
         }
         return 0;
     }
