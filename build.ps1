@@ -8,6 +8,9 @@
              exits non-zero when anything failed.
     Demo   - Build, then runs examples/demo.ps1 against the embedded emulator.
     Bench  - Build, then runs the benchmarks under bench/ and rewrites docs/benchmarks.md.
+    Docs   - Build, then brings docs/en-US in line with the cmdlets: a page for each new cmdlet and a section for
+             each new parameter (metadata filled in, text left as '{{ Fill in }}'), then lists what is left to
+             write; exits non-zero while anything is.
     Package - Build, then packs the module into out/packages/FineTuning.<version>.nupkg, the package a
              PowerShell repository serves (Install-PSResource / Install-Module from a feed or a folder).
     Clean  - removes out/ and every bin/ and obj/ folder.
@@ -16,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -177,6 +180,25 @@ function Invoke-Bench {
     & (Join-Path $root 'bench/Run-Benchmarks.ps1') -ModulePath $moduleOut -OutFile (Join-Path $root 'docs/benchmarks.md')
 }
 
+function Invoke-Docs {
+    Invoke-Build
+    $docs = Join-Path $root 'docs/en-US'
+    Import-Module (Join-Path $root 'tools/HelpBuilder.psm1') -Force
+    Import-Module (Join-Path $moduleOut 'FineTuning.psd1') -Force
+    $written = @(Update-FineTuningHelpMarkdown -Module FineTuning -SourcePath $docs)
+    foreach ($file in $written) { Write-Host "Wrote $file" }
+    if ($written.Count -gt 0) {
+        ConvertTo-FineTuningMaml -SourcePath $docs -OutputPath (Join-Path $moduleOut 'en-US') | Out-Null
+    }
+    $problems = @(Test-FineTuningHelpCoverage -Module FineTuning -SourcePath $docs)
+    if ($problems.Count -gt 0) {
+        $problems | Format-Table Command, Problem, Message -AutoSize -Wrap | Out-Host
+        Write-Host "$($problems.Count) help problem(s) left in docs/en-US." -ForegroundColor Red
+        exit 1
+    }
+    Write-Host 'The help covers every cmdlet and parameter.' -ForegroundColor Green
+}
+
 function Invoke-Package {
     Invoke-Build
     Import-Module (Join-Path $root 'tools/ModulePackage.psm1') -Force
@@ -196,6 +218,7 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Docs' { Invoke-Docs }
     'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }
