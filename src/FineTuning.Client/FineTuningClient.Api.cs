@@ -101,8 +101,10 @@ namespace FineTuning.Client
         /// Uploads a file with multipart/form-data (POST /files). The part headers quote <c>name</c> and
         /// <c>filename</c> as RFC 7578 writes them. <paramref name="progress"/> receives bytes sent so far.
         /// </summary>
-        public Task<FineTuningFile> UploadFileAsync(string path, string purpose, string? fileName = null, IProgress<long>? progress = null, CancellationToken ct = default)
+        public Task<FineTuningFile> UploadFileAsync(string path, string purpose, string? fileName = null, IProgress<long>? progress = null, CancellationToken ct = default,
+            long? expiresAfterSeconds = null)
         {
+            EnsureValidFileLifetime(expiresAfterSeconds);
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
             var name = string.IsNullOrEmpty(fileName) ? info.Name : fileName!;
@@ -113,6 +115,16 @@ namespace FineTuning.Client
                 purposePart.Headers.ContentType = null;
                 purposePart.Headers.ContentDisposition = FormDisposition("purpose", null);
                 form.Add(purposePart);
+                if (expiresAfterSeconds is long seconds)
+                {
+                    foreach (var (field, value) in new[] { ("expires_after[anchor]", "created_at"), ("expires_after[seconds]", seconds.ToString(CultureInfo.InvariantCulture)) })
+                    {
+                        var part = new StringContent(value, Encoding.UTF8);
+                        part.Headers.ContentType = null;
+                        part.Headers.ContentDisposition = FormDisposition(field, null);
+                        form.Add(part);
+                    }
+                }
                 var filePart = new ProgressFileContent(info.FullName, progress);
                 filePart.Headers.ContentType = new MediaTypeHeaderValue(name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "application/jsonl" : "application/octet-stream");
                 filePart.Headers.ContentDisposition = FormDisposition("file", name);
@@ -147,6 +159,21 @@ namespace FineTuning.Client
                 throw new NotSupportedException($"OpenAI's fine-tuning API cannot {what} (Azure OpenAI's can). {instead} Nothing was sent.");
         }
 
+        /// <summary>The shortest lifetime a file can be given: an hour on OpenAI, 14 days on Azure OpenAI.</summary>
+        public long MinFileLifetimeSeconds => _connection.Kind == ServiceKind.AzureOpenAI ? 1_209_600 : 3600;
+
+        /// <summary>The longest lifetime a file can be given: 30 days.</summary>
+        public const long MaxFileLifetimeSeconds = 2_592_000;
+
+        /// <summary>Refuses, before anything is sent, a file lifetime the service would refuse.</summary>
+        public void EnsureValidFileLifetime(long? seconds)
+        {
+            if (seconds is long s && (s < MinFileLifetimeSeconds || s > MaxFileLifetimeSeconds))
+                throw new ParameterValidationException("ExpiresAfterSec",
+                    $"-ExpiresAfterSec {s}: a file can be kept from {MinFileLifetimeSeconds} seconds ({(MinFileLifetimeSeconds == 3600 ? "1 hour" : "14 days")}) " +
+                    $"to {MaxFileLifetimeSeconds} seconds (30 days) on this service.", s);
+        }
+
         /// <summary>A URL as it may be shown: without its query, which for a blob SAS URL holds the signature.</summary>
         public static string Redact(Uri url)
         {
@@ -159,7 +186,8 @@ namespace FineTuning.Client
         /// Azure OpenAI: makes a file from content the service downloads itself (<c>POST /files/import</c>), such as a blob
         /// SAS URL. The URL's query is never logged.
         /// </summary>
-        public Task<FineTuningFile> ImportFileAsync(Uri contentUrl, string fileName, string purpose = "fine-tune", CancellationToken ct = default)
+        public Task<FineTuningFile> ImportFileAsync(Uri contentUrl, string fileName, string purpose = "fine-tune", CancellationToken ct = default,
+            long? expiresAfterSeconds = null)
         {
             if (contentUrl is null || !contentUrl.IsAbsoluteUri || (contentUrl.Scheme != Uri.UriSchemeHttps && contentUrl.Scheme != Uri.UriSchemeHttp))
                 throw new ParameterValidationException("Uri", "-Uri must be an absolute http or https URL the service can download, such as a blob SAS URL.",
@@ -168,8 +196,12 @@ namespace FineTuning.Client
                 throw new ParameterValidationException("FileName", "-FileName must name the file, for example 'train.jsonl'.");
             if (purpose == "fine-tune" && !fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 throw new ParameterValidationException("FileName", $"-FileName '{fileName}': a fine-tune file's name must end in .jsonl.", fileName);
+            EnsureValidFileLifetime(expiresAfterSeconds);
             EnsureCanImportFiles();
-            var request = new ImportFileRequest { Purpose = purpose, Filename = fileName, ContentUrl = contentUrl.AbsoluteUri };
+            var request = new ImportFileRequest
+            {
+                Purpose = purpose, Filename = fileName, ContentUrl = contentUrl.AbsoluteUri, ExpiresAfter = FileExpiration.After(expiresAfterSeconds),
+            };
             var body = JsonSerializer.SerializeToUtf8Bytes(request, ClientJsonContext.Default.ImportFileRequest);
             request.ContentUrl = Redact(contentUrl);
             var shown = JsonSerializer.Serialize(request, ClientJsonContext.Default.ImportFileRequest);

@@ -58,8 +58,9 @@ namespace FineTuning.Client
         /// raised, so nothing half-made is left behind. <paramref name="progress"/> receives bytes sent.
         /// </summary>
         public async Task<FineTuningFile> UploadLargeFileAsync(string path, string purpose, string? fileName = null, IProgress<long>? progress = null,
-            CancellationToken ct = default, long partSize = DefaultPartSize, int parallelism = 4)
+            CancellationToken ct = default, long partSize = DefaultPartSize, int parallelism = 4, long? expiresAfterSeconds = null)
         {
+            EnsureValidFileLifetime(expiresAfterSeconds);
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
             if (info.Length == 0) throw new ArgumentException($"The file '{path}' is empty; there is nothing to upload.", nameof(path));
@@ -75,6 +76,7 @@ namespace FineTuning.Client
                 Purpose = purpose,
                 Bytes = length,
                 MimeType = name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "text/jsonl" : "application/octet-stream",
+                ExpiresAfter = FileExpiration.After(expiresAfterSeconds),
             }, ct).ConfigureAwait(false);
             ClientLog.Verbose($"Created upload {upload.Id} for {name} ({length:N0} bytes).");
 

@@ -149,6 +149,7 @@ namespace FineTuning.Emulator
                     DiskPath = large ? path : null,
                     Sequence = (long)node["sequence"]!,
                 };
+                if (info.ExpiresAt is DateTimeOffset at && at < _nextFileExpiry) _nextFileExpiry = at;
             }
             foreach (var node in root["jobs"]!.AsArray())
             {

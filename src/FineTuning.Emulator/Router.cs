@@ -21,6 +21,8 @@ namespace FineTuning.Emulator
         private readonly Dictionary<string, JobRecord> _jobs = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
         private readonly HashSet<string> _deletedModels = new HashSet<string>(StringComparer.Ordinal);
         private long _sequence;
+        /// <summary>The earliest expires_at among the files (or later: a purge recomputes it); MaxValue when none expires.</summary>
+        private DateTimeOffset _nextFileExpiry = DateTimeOffset.MaxValue;
 
         private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -128,6 +130,7 @@ namespace FineTuning.Emulator
             }
 
             Authenticate(request, azure);
+            PurgeExpiredFiles();
             var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
             var method = request.Method.ToUpperInvariant();
 
@@ -252,13 +255,7 @@ namespace FineTuning.Emulator
             {
                 lock (_state)
                 {
-                    var doomed = GetFile(s[1]);
-                    _files.Remove(s[1]);
-                    if (doomed.DiskPath != null && _stateDirectory is null)
-                    {
-                        try { File.Delete(doomed.DiskPath); } catch (IOException) { }
-                    }
-                    MarkDirty();
+                    RemoveFile(GetFile(s[1]));
                 }
                 return Json(200, new JsonObject { ["id"] = s[1], ["object"] = "file", ["deleted"] = true });
             }
@@ -300,7 +297,19 @@ namespace FineTuning.Emulator
             Buffer.BlockCopy(filePart.Data.Array!, filePart.Data.Offset, content, 0, content.Length);
             if (content.Length > 512L * 1024 * 1024)
                 throw new ApiError(400, "File is too large: the limit for the Files API is 512 MB; use the Uploads API.", "file", null);
-            var stored = StoreFile(filename, purpose, content);
+            var anchorPart = parts.FirstOrDefault(p => p.Name == "expires_after[anchor]");
+            var secondsPart = parts.FirstOrDefault(p => p.Name == "expires_after[seconds]");
+            long? seconds = null;
+            if (secondsPart != null)
+            {
+                var text = Encoding.UTF8.GetString(secondsPart.Data.Array!, secondsPart.Data.Offset, secondsPart.Data.Count).Trim();
+                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                    throw new ApiError(400, $"Invalid 'expires_after[seconds]': '{text}' is not an integer.", "expires_after[seconds]", null);
+                seconds = parsed;
+            }
+            var anchor = anchorPart is null ? null : Encoding.UTF8.GetString(anchorPart.Data.Array!, anchorPart.Data.Offset, anchorPart.Data.Count).Trim();
+            var expiry = FileExpiry(anchor, seconds, request.Dialect);
+            var stored = StoreFile(filename, purpose, content, expiry);
             if (request.Dialect == Dialect.OpenAI) return Json(200, FileNode(stored));
             var created = Json(201, FileNode(stored));
             created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
@@ -326,6 +335,7 @@ namespace FineTuning.Emulator
                 throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "filename", null);
             if (!Uri.TryCreate(url, UriKind.Absolute, out var source) || (source.Scheme != Uri.UriSchemeHttp && source.Scheme != Uri.UriSchemeHttps))
                 throw new ApiError(400, "'content_url' must be an absolute http or https URL.", "content_url", null);
+            var expiry = FileExpiry(root, request.Dialect);
             var shown = source.GetLeftPart(UriPartial.Path);
             byte[] content;
             try
@@ -343,16 +353,17 @@ namespace FineTuning.Emulator
             {
                 throw new ApiError(400, $"The file could not be imported: {shown} did not answer in time.", "content_url", "fileImportFailed");
             }
-            var stored = StoreFile(filename, purpose, content);
+            var stored = StoreFile(filename, purpose, content, expiry);
             var created = Json(201, FileNode(stored));
             created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
             return created;
         }
 
-        private StoredFile StoreFile(string filename, string purpose, byte[] content)
+        private StoredFile StoreFile(string filename, string purpose, byte[] content, TimeSpan? expiry = null)
         {
             lock (_state)
             {
+                var now = Clock.Now;
                 var file = new StoredFile
                 {
                     Info = new FineTuningFile
@@ -360,7 +371,8 @@ namespace FineTuning.Emulator
                         Id = "file-" + RandomId(22),
                         Object = "file",
                         Bytes = content.Length,
-                        CreatedAt = Clock.Now,
+                        CreatedAt = now,
+                        ExpiresAt = now + expiry,
                         Filename = filename,
                         Purpose = purpose,
                         Status = "processed",
@@ -368,11 +380,84 @@ namespace FineTuning.Emulator
                     Memory = content,
                     Sequence = ++_sequence,
                 };
-                _files[file.Info.Id] = file;
-                MarkDirty();
+                AddFile(file);
                 return file;
             }
         }
+
+        /// <summary>Keeps a file (the caller holds the state lock) and notes when it expires.</summary>
+        private void AddFile(StoredFile file)
+        {
+            _files[file.Info.Id] = file;
+            if (file.Info.ExpiresAt is DateTimeOffset at && at < _nextFileExpiry) _nextFileExpiry = at;
+            MarkDirty();
+        }
+
+        /// <summary>Forgets a file and its bytes (the caller holds the state lock).</summary>
+        private void RemoveFile(StoredFile file)
+        {
+            _files.Remove(file.Info.Id);
+            if (file.DiskPath != null && _stateDirectory is null)
+            {
+                try { File.Delete(file.DiskPath); } catch (IOException) { }
+            }
+            MarkDirty();
+        }
+
+        /// <summary>Deletes the files whose expires_at has passed, as the service does; nothing to scan until one is due.</summary>
+        private void PurgeExpiredFiles()
+        {
+            lock (_state)
+            {
+                var now = Clock.Now;
+                if (now < _nextFileExpiry) return;
+                var next = DateTimeOffset.MaxValue;
+                foreach (var file in _files.Values.ToList())
+                {
+                    if (!(file.Info.ExpiresAt is DateTimeOffset at)) continue;
+                    if (at <= now) RemoveFile(file);
+                    else if (at < next) next = at;
+                }
+                _nextFileExpiry = next;
+            }
+        }
+
+        /// <summary>
+        /// A file's lifetime from <c>expires_after</c> (anchor <c>created_at</c>; seconds from 1 hour, or 14 days on Azure, to
+        /// 30 days), or null when none was asked for.
+        /// </summary>
+        private static TimeSpan? FileExpiry(string? anchor, long? seconds, Dialect dialect)
+        {
+            if (anchor is null && seconds is null) return null;
+            if (anchor != "created_at")
+                throw new ApiError(400, $"Invalid 'expires_after[anchor]': '{anchor}'. The only anchor is 'created_at'.", "expires_after[anchor]", null);
+            if (seconds is null)
+                throw new ApiError(400, "Missing required parameter: 'expires_after[seconds]'.", "expires_after[seconds]", null);
+            var min = dialect == Dialect.OpenAI ? MinFileLifetimeSeconds : AzureMinFileLifetimeSeconds;
+            if (seconds < min || seconds > MaxFileLifetimeSeconds)
+                throw new ApiError(400, $"Invalid 'expires_after[seconds]': {seconds}. It must be from {min} to {MaxFileLifetimeSeconds} seconds.", "expires_after[seconds]", null);
+            return TimeSpan.FromSeconds(seconds.Value);
+        }
+
+        /// <summary>The JSON form, <c>"expires_after": {"anchor": "created_at", "seconds": N}</c>.</summary>
+        private static TimeSpan? FileExpiry(JsonElement root, Dialect dialect)
+        {
+            if (!root.TryGetProperty("expires_after", out var e) || e.ValueKind == JsonValueKind.Null) return null;
+            if (e.ValueKind != JsonValueKind.Object)
+                throw new ApiError(400, $"Invalid type for 'expires_after': expected an object, but got {Kind(e)}.", "expires_after", "invalid_type");
+            long? seconds = null;
+            if (e.TryGetProperty("seconds", out var s) && s.ValueKind != JsonValueKind.Null)
+            {
+                if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt64(out var parsed))
+                    throw new ApiError(400, $"Invalid type for 'expires_after.seconds': expected an integer, but got {Kind(s)}.", "expires_after", "invalid_type");
+                seconds = parsed;
+            }
+            return FileExpiry(OptionalString(e, "anchor"), seconds, dialect);
+        }
+
+        private const long MinFileLifetimeSeconds = 3600;
+        private const long AzureMinFileLifetimeSeconds = 1_209_600;
+        private const long MaxFileLifetimeSeconds = 2_592_000;
 
         private StoredFile GetFile(string id)
         {

@@ -19,6 +19,8 @@ namespace FineTuning.Emulator
         public long Bytes;
         public DateTimeOffset CreatedAt;
         public DateTimeOffset ExpiresAt;
+        /// <summary>The lifetime of the file the upload makes (its <c>expires_after</c>), if any.</summary>
+        public TimeSpan? FileLifetime;
         public string Status = "pending";
         public readonly Dictionary<string, (string Path, long Length)> Parts = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
         public StoredFile? File;
@@ -96,6 +98,7 @@ namespace FineTuning.Emulator
             if (bytes < 1 || bytes > MaxUploadBytes) throw new ApiError(400, $"Invalid 'bytes': {bytes}. An upload holds 1 byte to 8 GB.", "bytes", null);
             if (purpose == "fine-tune" && !filename.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "filename", null);
+            var lifetime = FileExpiry(root, request.Dialect);
             lock (_state)
             {
                 var now = Clock.Now;
@@ -108,6 +111,7 @@ namespace FineTuning.Emulator
                     Bytes = bytes,
                     CreatedAt = now,
                     ExpiresAt = now + (request.Dialect == Dialect.OpenAI ? UploadLifetime : AzureUploadLifetime),
+                    FileLifetime = lifetime,
                 };
                 _uploads[upload.Id] = upload;
                 return Json(200, UploadNode(upload));
@@ -227,7 +231,7 @@ namespace FineTuning.Emulator
                 {
                     Info = new FineTuning.Client.FineTuningFile
                     {
-                        Id = fileId, Object = "file", Bytes = upload.Bytes, CreatedAt = Clock.Now,
+                        Id = fileId, Object = "file", Bytes = upload.Bytes, CreatedAt = Clock.Now, ExpiresAt = Clock.Now + upload.FileLifetime,
                         Filename = upload.Filename, Purpose = upload.Purpose, Status = "processed",
                     },
                     DiskPath = target,
@@ -239,7 +243,7 @@ namespace FineTuning.Emulator
                     stored.DiskPath = null;
                     if (_stateDirectory is null) File.Delete(target);
                 }
-                _files[fileId] = stored;
+                AddFile(stored);
                 upload.File = stored;
                 upload.Status = "completed";
                 DropParts(upload);

@@ -427,6 +427,63 @@ public class WireTests
     }
 
     [Fact]
+    public async Task Upload_WithALifetime_SendsExpiresAfterAsFormFields()
+    {
+        var dir = Directory.CreateTempSubdirectory("ft-upload-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "train.jsonl");
+            File.WriteAllText(path, "{}\n");
+            using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK,
+                """{"id":"file-1","object":"file","created_at":1700000000,"expires_at":1700007200}"""));
+            var file = await t.Client.UploadFileAsync(path, "fine-tune", expiresAfterSeconds: 7200);
+            var parts = await ReadParts(t.Handler.Requests[0]);
+            Assert.Equal(new[] { "purpose", "expires_after[anchor]", "expires_after[seconds]", "file" }, parts.Select(p => p.Name));
+            Assert.Equal("created_at", parts[1].Text);
+            Assert.Equal("7200", parts[2].Text);
+            Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700007200), file.ExpiresAt);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Theory]
+    [InlineData(ServiceKind.OpenAI, 3599L, false)]
+    [InlineData(ServiceKind.OpenAI, 3600L, true)]
+    [InlineData(ServiceKind.OpenAI, 2_592_001L, false)]
+    [InlineData(ServiceKind.AzureOpenAI, 3600L, false)]
+    [InlineData(ServiceKind.AzureOpenAI, 1_209_600L, true)]
+    [InlineData(ServiceKind.AzureOpenAI, 2_592_000L, true)]
+    public void FileLifetime_IsCheckedAgainstTheServicesRange(ServiceKind kind, long seconds, bool accepted)
+    {
+        var options = kind == ServiceKind.AzureOpenAI
+            ? new ConnectionOptions { Kind = kind, Endpoint = new Uri("https://res.openai.azure.com/"), ApiKey = FineTuningConnection.ToSecureString(Key) }
+            : null;
+        using var t = new TestClient(new FakeHandler(), options);
+        var ex = Record.Exception(() => t.Client.EnsureValidFileLifetime(seconds));
+        if (accepted)
+        {
+            Assert.Null(ex);
+        }
+        else
+        {
+            var invalid = Assert.IsType<ParameterValidationException>(ex);
+            Assert.Equal("ExpiresAfterSec", invalid.ParamName);
+            Assert.Contains(kind == ServiceKind.AzureOpenAI ? "14 days" : "1 hour", invalid.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_WithALifetimeOutOfRange_FailsBeforeSending()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, "{}"));
+        await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.UploadFileAsync("/nonexistent/train.jsonl", "fine-tune", expiresAfterSeconds: 60));
+        Assert.Empty(t.Handler.Requests);
+    }
+
+    [Fact]
     public async Task Upload_OfAMissingFile_FailsBeforeSending()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, "{}"));

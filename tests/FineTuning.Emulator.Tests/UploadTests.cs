@@ -132,6 +132,56 @@ public class UploadTests
         Assert.Equal(1, h.Emulator.UploadCount("expired"));
     }
 
+    [Fact]
+    public async Task A_file_given_a_lifetime_carries_expires_at_and_is_deleted_when_it_passes()
+    {
+        using var h = new Harness();
+        var path = await DataFile(h, 12);
+        var lasting = await h.Client.UploadFileAsync(path, "fine-tune", "lasting.jsonl");
+        var brief = await h.Client.UploadFileAsync(path, "fine-tune", "brief.jsonl", expiresAfterSeconds: 3600);
+        var parted = await h.Client.UploadLargeFileAsync(path, "fine-tune", "parted.jsonl", null, default, partSize: 1000, parallelism: 2, expiresAfterSeconds: 7200);
+        Assert.Null(lasting.ExpiresAt);
+        Assert.Equal(brief.CreatedAt.AddSeconds(3600), brief.ExpiresAt);
+        Assert.Equal(parted.CreatedAt.AddSeconds(7200), parted.ExpiresAt);
+        Assert.Equal(parted.ExpiresAt, (await h.Client.GetFileAsync(parted.Id)).ExpiresAt);
+
+        h.Emulator.Clock.Advance(TimeSpan.FromSeconds(3599));
+        Assert.Equal(brief.Id, (await h.Client.GetFileAsync(brief.Id)).Id);
+        h.Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
+        var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetFileAsync(brief.Id));
+        Assert.Equal(404, gone.StatusCode);
+        var listed = (await h.Client.ListFilesAsync(null, null, 100, null)).Data.Select(f => f.Id).ToList();
+        Assert.Contains(lasting.Id, listed);
+        Assert.Contains(parted.Id, listed);
+        Assert.DoesNotContain(brief.Id, listed);
+
+        h.Emulator.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(new[] { lasting.Id }, (await h.Client.ListFilesAsync(null, null, 100, null)).Data.Select(f => f.Id));
+        Assert.Equal(1, h.Emulator.FileCount);
+    }
+
+    [Theory]
+    [InlineData("/v1/files", "created_at", "60", "expires_after[seconds]")]
+    [InlineData("/v1/files", "last_active_at", "7200", "expires_after[anchor]")]
+    [InlineData("/openai/v1/files", "created_at", "3600", "expires_after[seconds]")]
+    public async Task The_service_refuses_a_lifetime_out_of_its_range(string path, string anchor, string seconds, string param)
+    {
+        using var h = new Harness();
+        using var http = new HttpClient(h.Emulator.CreateHandler()) { BaseAddress = new Uri("http://localhost") };
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("fine-tune"), "purpose" },
+            { new StringContent(anchor), "expires_after[anchor]" },
+            { new StringContent(seconds), "expires_after[seconds]" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(string.Join("\n", Harness.ChatLines(10)))), "file", "x.jsonl" },
+        };
+        var response = await http.PostAsync(path, form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains(param, body);
+        Assert.Equal(0, h.Emulator.FileCount);
+    }
+
     private sealed class SyncProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) { lock (this) report(value); }

@@ -166,6 +166,17 @@ Describe 'Import-FineTuningFile: Azure OpenAI downloads a file from a URL' {
         ($Error | Out-String) | Should -Not -Match $sig
     }
 
+    It 'gives the file a lifetime within Azure''s range (14 to 30 days), and refuses a shorter one before any request' {
+        $file = Import-FineTuningFile $url -FileName kept-two-weeks.jsonl -ExpiresAfterSec 1209600
+        $file.ExpiresAt | Should -Be $file.CreatedAt.AddDays(14)
+        $before = $emu.Emulator.FileCount
+        $err = $null
+        try { Import-FineTuningFile $url -FileName brief.jsonl -ExpiresAfterSec 3600 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidExpiresAfterSec,*'
+        $err.Exception.Message | Should -Match '14 days'
+        $emu.Emulator.FileCount | Should -Be $before
+    }
+
     It 'is refused on an OpenAI connection before any request' {
         $before = $emu.Emulator.FileCount
         $err = $null

@@ -90,3 +90,31 @@ Describe 'Add-FineTuningFile and Get-FineTuningFile' {
         $e[0].TargetObject | Should -Be 'file-missing'
     }
 }
+
+Describe 'Add-FineTuningFile -ExpiresAfterSec' {
+    BeforeEach { $script:emu = Start-TestEmulator }
+    AfterEach { Stop-FineTuningEmulator }
+
+    It 'has the service delete the file when its lifetime has passed' {
+        $kept = Add-FineTuningFile (New-TestDataset -Count 10)
+        $brief = Add-FineTuningFile (New-TestDataset -Count 10) -ExpiresAfterSec 7200
+        $parted = Add-FineTuningFile (New-TestDataset -Count 10) -ExpiresAfterSec 7200 -UseUploadApi
+        $kept.ExpiresAt | Should -BeNullOrEmpty
+        $brief.ExpiresAt | Should -Be $brief.CreatedAt.AddHours(2)
+        $parted.ExpiresAt | Should -Be $parted.CreatedAt.AddHours(2)
+        Step-FineTuningEmulatorClock -By '02:00:00'
+        Get-FineTuningFile $brief.Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+        (Get-FineTuningFile).Id | Should -Be @($kept.Id)
+    }
+
+    It 'refuses a lifetime the service would refuse, naming the parameter, before checking or sending anything' {
+        $before = $emu.Emulator.FileCount
+        $err = $null
+        try { Add-FineTuningFile (New-TestDataset -Count 10) -ExpiresAfterSec 60 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidExpiresAfterSec,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match '3600 seconds \(1 hour\) to 2592000 seconds \(30 days\)'
+        $emu.Emulator.FileCount | Should -Be $before
+    }
+}

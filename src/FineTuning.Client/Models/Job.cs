@@ -242,15 +242,16 @@ namespace FineTuning.Client
         public override string ToString() => Id;
     }
 
-    /// <summary>The answer to a delete.</summary>
     /// <summary>The body of Azure OpenAI's <c>POST /files/import</c>.</summary>
     public sealed class ImportFileRequest
     {
         [JsonPropertyName("purpose")] public string Purpose { get; set; } = "fine-tune";
         [JsonPropertyName("filename")] public string Filename { get; set; } = string.Empty;
         [JsonPropertyName("content_url")] public string ContentUrl { get; set; } = string.Empty;
+        [JsonPropertyName("expires_after")] public FileExpiration? ExpiresAfter { get; set; }
     }
 
+    /// <summary>The answer to a delete.</summary>
     public sealed class DeletionResult : ServiceObject
     {
         [JsonPropertyName("id")] public string Id { get; set; } = string.Empty;

@@ -38,6 +38,17 @@ namespace FineTuning.Client
         [JsonPropertyName("purpose")] public string Purpose { get; set; } = string.Empty;
         [JsonPropertyName("bytes")] public long Bytes { get; set; }
         [JsonPropertyName("mime_type")] public string MimeType { get; set; } = string.Empty;
+        [JsonPropertyName("expires_after")] public FileExpiration? ExpiresAfter { get; set; }
+    }
+
+    /// <summary>When a file expires: <c>{"anchor": "created_at", "seconds": N}</c>.</summary>
+    public sealed class FileExpiration
+    {
+        [JsonPropertyName("anchor")] public string Anchor { get; set; } = "created_at";
+        [JsonPropertyName("seconds")] public long Seconds { get; set; }
+
+        /// <summary>N seconds after creation, or null for a file that does not expire.</summary>
+        public static FileExpiration? After(long? seconds) => seconds is long s ? new FileExpiration { Seconds = s } : null;
     }
 
     public sealed class CompleteUploadRequest

@@ -33,6 +33,13 @@ namespace FineTuning.Commands
         /// <summary>Upload without checking the dataset first (files of purpose fine-tune are checked by default).</summary>
         [Parameter] public SwitchParameter SkipValidation { get; set; }
 
+        /// <summary>Have the service delete the file this many seconds after it is made (1 hour, or 14 days on Azure, to 30 days).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ExpiresAfterSec { get; set; }
+
+        private long? Lifetime => MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAfterSec)) ? ExpiresAfterSec : (long?)null;
+
         private System.Threading.CancellationTokenSource? _validationStop;
 
         protected override void StopProcessing()
@@ -42,6 +49,19 @@ namespace FineTuning.Commands
         }
 
         protected override string Noun => "File";
+
+        protected override void BeginProcessing()
+        {
+            // A lifetime the service would refuse stops here, before any file is checked or sent.
+            try
+            {
+                Client.EnsureValidFileLifetime(Lifetime);
+            }
+            catch (ParameterValidationException ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -88,8 +108,8 @@ namespace FineTuning.Commands
                 var activity = $"Uploading {name}";
                 var progress = new Progress(this, activity, length);
                 if (TryRun(ct => parts
-                        ? client.UploadLargeFileAsync(full, Purpose, name, progress, ct)
-                        : client.UploadFileAsync(full, Purpose, name, progress, ct), item, out var file))
+                        ? client.UploadLargeFileAsync(full, Purpose, name, progress, ct, expiresAfterSeconds: Lifetime)
+                        : client.UploadFileAsync(full, Purpose, name, progress, ct, Lifetime), item, out var file))
                 {
                     progress.Complete();
                     WriteObject(file);

@@ -56,6 +56,11 @@ namespace FineTuning.Commands
         [ValidateSet("fine-tune", "batch", "assistants", "vision", "user_data", "evals")]
         public string Purpose { get; set; } = "fine-tune";
 
+        /// <summary>Have the service delete the file this many seconds after it is made (14 to 30 days on Azure).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ExpiresAfterSec { get; set; }
+
         protected override string Noun => "File";
 
         protected override void BeginProcessing()
@@ -63,8 +68,9 @@ namespace FineTuning.Commands
             try
             {
                 Client.EnsureCanImportFiles();
+                Client.EnsureValidFileLifetime(MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAfterSec)) ? ExpiresAfterSec : (long?)null);
             }
-            catch (NotSupportedException ex)
+            catch (Exception ex) when (ex is NotSupportedException || ex is ParameterValidationException)
             {
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
             }
@@ -78,7 +84,8 @@ namespace FineTuning.Commands
             if (string.IsNullOrEmpty(name) && uri.IsAbsoluteUri)
                 name = System.Uri.UnescapeDataString(uri.AbsolutePath.Split('/').LastOrDefault() ?? string.Empty);
             if (!ShouldProcess($"{shown} as '{name}', purpose '{Purpose}'", "Import file")) return;
-            if (TryRun(ct => Client.ImportFileAsync(uri, name ?? string.Empty, Purpose, ct), shown, out var file)) WriteObject(file);
+            var lifetime = MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAfterSec)) ? ExpiresAfterSec : (long?)null;
+            if (TryRun(ct => Client.ImportFileAsync(uri, name ?? string.Empty, Purpose, ct, lifetime), shown, out var file)) WriteObject(file);
         }
     }
 
