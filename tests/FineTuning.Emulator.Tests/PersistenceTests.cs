@@ -81,6 +81,34 @@ public class PersistenceTests
     }
 
     [Fact]
+    public async Task A_file_lifetime_survives_a_restart_and_still_ends()
+    {
+        var state = Directory.CreateTempSubdirectory("ft-state-").FullName;
+        try
+        {
+            string brief;
+            DateTimeOffset? expires;
+            using (var h = new Harness(new EmulatorOptions { ManualClock = true, StatePath = state }))
+            {
+                var path = Path.Combine(h.Dir, "brief.jsonl");
+                await File.WriteAllLinesAsync(path, Harness.ChatLines(10));
+                var file = await h.Client.UploadFileAsync(path, "fine-tune", expiresAfterSeconds: 3600);
+                (brief, expires) = (file.Id, file.ExpiresAt);
+            }
+            using var again = new Harness(new EmulatorOptions { ManualClock = true, StatePath = state });
+            Assert.Equal(expires, (await again.Client.GetFileAsync(brief)).ExpiresAt);
+            again.Emulator.Clock.Advance(TimeSpan.FromHours(2));
+            var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => again.Client.GetFileAsync(brief));
+            Assert.Equal(404, gone.StatusCode);
+            Assert.Empty(Directory.GetFiles(Path.Combine(state, "files")));
+        }
+        finally
+        {
+            Directory.Delete(state, true);
+        }
+    }
+
+    [Fact]
     public async Task A_write_cut_short_leaves_the_last_acknowledged_state()
     {
         var state = Directory.CreateTempSubdirectory("ft-state-").FullName;
