@@ -203,6 +203,43 @@ Describe 'Get-FineTuningJob' {
     }
 }
 
+Describe 'Get-FineTuningJob -CreatedAfter' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 12)
+        # 250 jobs from two days ago (three pages of 100), then three of today.
+        $script:old = @(1..250 | ForEach-Object { New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Suffix "old$_" })
+        $emu.Emulator.Clock.Advance([TimeSpan]::FromDays(2))
+        $script:new = @(1..3 | ForEach-Object {
+                $emu.Emulator.Clock.Advance([TimeSpan]::FromMinutes(1))
+                New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Suffix "new$_"
+            })
+        $script:cut = $new[0].CreatedAt.AddDays(-1)
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'lists only the jobs created since the time, newest first' {
+        $since = Get-FineTuningJob -CreatedAfter $cut.LocalDateTime
+        $since.Id | Should -Be @($new[2].Id, $new[1].Id, $new[0].Id)
+        (Get-FineTuningJob -Since $new[1].CreatedAt.UtcDateTime).Id | Should -Be @($new[2].Id, $new[1].Id)
+    }
+
+    It 'stops paging after the first page holding only older jobs' {
+        $requests = { param($lines) @($lines | Where-Object { "$_" -match 'GET \S+/fine_tuning/jobs\?' }).Count }
+        $all = Get-FineTuningJob -Verbose 4>&1
+        $recent = Get-FineTuningJob -CreatedAfter $cut.UtcDateTime -Verbose 4>&1
+        & $requests $all | Should -Be 3
+        & $requests $recent | Should -Be 2
+        @($recent | Where-Object { $_ -is [FineTuning.Client.FineTuningJob] }).Count | Should -Be 3
+        ($recent | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'Stopped listing'
+    }
+
+    It 'combines with -Status, -Suffix, -First and -Skip' {
+        (Get-FineTuningJob -CreatedAfter $cut.UtcDateTime -Suffix 'new*' -Skip 1 -First 1).Id | Should -Be $new[1].Id
+        Get-FineTuningJob -CreatedAfter $cut.UtcDateTime -Status succeeded | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Stop, Suspend and Resume' {
     BeforeEach {
         $script:emu = Start-TestEmulator

@@ -36,6 +36,11 @@ namespace FineTuning.Commands
         [ValidateNotNull]
         public Hashtable? Metadata { get; set; }
 
+        /// <summary>Only jobs created at or after this time; the listing stops once a whole page is older.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [Alias("Since")]
+        public DateTime CreatedAfter { get; set; }
+
         [Parameter(ParameterSetName = ListSet)]
         [ValidateRange(0, int.MaxValue)]
         public int First { get; set; } = int.MaxValue;
@@ -68,19 +73,22 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Metadata, Noun));
                 return;
             }
-            if (Status is null && Suffix is null)
+            var since = MyInvocation.BoundParameters.ContainsKey(nameof(CreatedAfter)) ? new DateTimeOffset(CreatedAfter) : (DateTimeOffset?)null;
+            if (Status is null && Suffix is null && since is null)
             {
                 WriteList((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, First, Skip, 100, null);
                 return;
             }
 
-            // The service filters by neither status nor suffix: list everything and keep the matching jobs,
-            // applying -Skip and -First to what matches.
+            // The service filters by neither status, suffix nor date: list and keep the matching jobs, applying -Skip
+            // and -First to what matches. Jobs come newest first, so with -CreatedAfter the listing ends after a page
+            // holding only older jobs (a whole page, so that a service that orders a page loosely loses nothing).
             var statuses = Status is null ? null : new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase);
             var suffixes = Suffix?.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
             bool Wanted(FineTuningJob job) =>
                 (statuses is null || statuses.Contains(job.Status)) &&
-                (suffixes is null || (job.UserProvidedSuffix != null && suffixes.Any(p => p.IsMatch(job.UserProvidedSuffix))));
+                (suffixes is null || (job.UserProvidedSuffix != null && suffixes.Any(p => p.IsMatch(job.UserProvidedSuffix)))) &&
+                (since is null || job.CreatedAt >= since);
             var all = new Pager<FineTuningJob>((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, 100);
             long skipped = 0, written = 0;
             while (!all.Done && written < First)
@@ -92,6 +100,11 @@ namespace FineTuning.Commands
                     if (skipped < Skip) { skipped++; continue; }
                     WriteObject(job);
                     if (++written >= First) break;
+                }
+                if (since != null && page.Count > 0 && page.All(j => j.CreatedAt < since))
+                {
+                    WriteVerbose($"Stopped listing: a whole page of jobs was created before {since:u}.");
+                    break;
                 }
             }
         }
