@@ -15,6 +15,8 @@
                no parameters and makes no request: what invoking a cmdlet between requests costs. No cmdlet that
                makes the request itself can beat it, so it is the ceiling for Get-FineTuningJob.
       Floor    Get-FineTuningConnection alone (a compiled cmdlet that makes no request).
+      Canned   Get-FineTuningJob -Id on a connection whose transport answers at once with the same job's JSON: no
+               socket, no emulator. Canned minus Floor is the module's own work per call.
       Again    Get-FineTuningJob -Id once more, as a client of its own: the same code measured twice, so the
                difference between Cmdlet and Again shows how finely this run can tell clients apart.
     Besides the medians over all rounds, the Cmdlet's share of the Bare rate is computed round by round; the
@@ -49,6 +51,29 @@ try {
     $null = $same.DefaultRequestHeaders.TryAddWithoutValidation('User-Agent', "FineTuning-PowerShell/$version")
     $null = $same.DefaultRequestHeaders.TryAddWithoutValidation('Accept', 'application/json')
 
+    # A transport that answers every request at once with the job's JSON, for the module's own cost per call.
+    if (-not ('FineTuningBench.CannedHandler' -as [type])) {
+        Add-Type -ReferencedAssemblies System.Net.Http, System.Net.Primitives -TypeDefinition @'
+namespace FineTuningBench {
+    public sealed class CannedHandler : System.Net.Http.HttpMessageHandler {
+        private readonly byte[] _body;
+        public CannedHandler(byte[] body) { _body = body; }
+        protected override System.Threading.Tasks.Task<System.Net.Http.HttpResponseMessage> SendAsync(
+            System.Net.Http.HttpRequestMessage request, System.Threading.CancellationToken ct) {
+            var response = new System.Net.Http.HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new System.Net.Http.ByteArrayContent(_body) };
+            response.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            return System.Threading.Tasks.Task.FromResult(response);
+        }
+    }
+}
+'@
+    }
+    $cannedOptions = [FineTuning.Client.ConnectionOptions]::new()
+    $cannedOptions.Kind = 'Compatible'
+    $cannedOptions.BaseUri = [uri]'http://canned.invalid/v1'
+    $cannedOptions.Transport = [FineTuningBench.CannedHandler]::new([System.Text.Encoding]::UTF8.GetBytes($bare.GetStringAsync($uri).GetAwaiter().GetResult()))
+    $canned = [FineTuning.Client.FineTuningConnection]::Create($cannedOptions)
+
     $loops = [ordered]@{
         Bare    = { for ($i = 0; $i -lt $Block; $i++) { $r = $bare.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose() } }
         Same    = { for ($i = 0; $i -lt $Block; $i++) { $r = $same.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose() } }
@@ -56,6 +81,7 @@ try {
         Irm     = { for ($i = 0; $i -lt $Block; $i++) { $null = Invoke-RestMethod -Uri $uri } }
         Control = { for ($i = 0; $i -lt $Block; $i++) { $r = $bare.GetAsync($uri).GetAwaiter().GetResult(); $null = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult(); $r.Dispose(); $null = Get-FineTuningConnection } }
         Floor   = { for ($i = 0; $i -lt $Block; $i++) { $null = Get-FineTuningConnection } }
+        Canned  = { for ($i = 0; $i -lt $Block; $i++) { $null = Get-FineTuningJob -Id $id -Connection $canned } }
         Again   = { for ($i = 0; $i -lt $Block; $i++) { $null = Get-FineTuningJob -Id $id } }
     }
     $blockTimes = @{}

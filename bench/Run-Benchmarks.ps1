@@ -104,11 +104,14 @@ bare rate; this run's attempts, by the cmdlet's share: $attemptText.
 
 The control line is the ceiling for any cmdlet that makes a request: the bare loop, plus one call per request to
 ``Get-FineTuningConnection``, a compiled cmdlet that takes no parameters and makes no request, and no client
-library at all. Run on its own that call takes $('{0:N0}' -f $rates.FloorUs) µs; placed between requests it adds
+library at all. Run on its own that call takes $('{0:N1}' -f $rates.FloorUs) µs; placed between requests it adds
 $('{0:N0}' -f ($rates.ControlUs - $rates.BareUs)) µs to each, because PowerShell's command machinery then runs between requests and the
-HTTP path no longer stays warm in the processor's caches. ``Get-FineTuningJob`` spends
-$('{0:N0}' -f ($rates.CmdletUs - $rates.ControlUs)) µs per request beyond that ceiling for its own work: binding ``-Id``, resolving the
-connection, the module's request headers and retry policy, relaying messages, and reading the JSON into a typed job.
+HTTP path no longer stays warm in the processor's caches. ``Get-FineTuningJob`` took
+$('{0:N0}' -f ($rates.CmdletUs - $rates.ControlUs)) µs per request beyond that ceiling in this run. Its own work (binding ``-Id``, resolving the
+connection, the module's request headers and retry policy, relaying messages, reading the JSON into a typed job) is measured
+apart, on a connection whose transport answers at once with the same JSON (no socket, no emulator): there the cmdlet takes
+$('{0:N1}' -f $rates.CannedUs) µs a call against $('{0:N1}' -f $rates.FloorUs) µs for the trivial cmdlet, so the module's own share is
+$('{0:N1}' -f ($rates.CannedUs - $rates.FloorUs)) µs; the rest of the gap is how the threads of a request wake between PowerShell commands.
 
 Every client is warmed up with thousands of calls first: the .NET runtime profiles and then recompiles hot code
 in the background, and measured before that has settled, every PowerShell client ran several times slower and
