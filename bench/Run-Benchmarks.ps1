@@ -73,7 +73,7 @@ Median of $($import.Runs) alternating starts of ``pwsh -NoProfile -NonInteractiv
 | importing an empty manifest module (only ``ModuleVersion``) | $('{0:N0}' -f $import.EmptyMs) ms | $('{0:N0}' -f $emptyCost) ms |
 | ``Import-Module FineTuning`` | $('{0:N0}' -f $import.ModuleMs) ms | **$('{0:N0}' -f $importCost) ms** (target: under 150 ms) |
 
-Importing FineTuning cost $('{0:N0}' -f $ownCost) ms more than importing a module that holds nothing at all: that share is
+Importing FineTuning cost $(if ($ownCost -ge 0) { '{0:N0} ms more' -f $ownCost } else { '{0:N0} ms less (noise: it cannot cost less)' -f (-$ownCost) }) than importing a module that holds nothing at all: that difference is
 the module's own (its assemblies, cmdlet discovery, the format file); the rest is what PowerShell spends on the
 first ``Import-Module`` of any manifest module in a session. Single starts vary by about $('{0:N0}' -f $import.SpreadMs) ms here
 (spread between the quartiles of the bare starts), so differences of that size are noise.
@@ -107,7 +107,7 @@ The control line is the ceiling for any cmdlet that makes a request: the bare lo
 library at all. Run on its own that call takes $('{0:N1}' -f $rates.FloorUs) µs; placed between requests it adds
 $('{0:N0}' -f ($rates.ControlUs - $rates.BareUs)) µs to each, because PowerShell's command machinery then runs between requests and the
 HTTP path no longer stays warm in the processor's caches. ``Get-FineTuningJob`` took
-$('{0:N0}' -f ($rates.CmdletUs - $rates.ControlUs)) µs per request beyond that ceiling in this run. Its own work (binding ``-Id``, resolving the
+$('{0:N0}' -f ($rates.CmdletUs - $rates.ControlUs)) µs per request beyond that ceiling in this run. Its own work (binding ``-Id`` and, there, ``-Connection``, resolving the
 connection, the module's request headers and retry policy, relaying messages, reading the JSON into a typed job) is measured
 apart, on a connection whose transport answers at once with the same JSON (no socket, no emulator): there the cmdlet takes
 $('{0:N1}' -f $rates.CannedUs) µs a call against $('{0:N1}' -f $rates.FloorUs) µs for the trivial cmdlet, so the module's own share is
