@@ -113,5 +113,6 @@ namespace FineTuning.Client
     public class FineTuningConnectionException : Exception
     {
         public FineTuningConnectionException(string message) : base(message) { }
+        public FineTuningConnectionException(string message, Exception inner) : base(message, inner) { }
     }
 }

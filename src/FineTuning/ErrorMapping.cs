@@ -59,6 +59,15 @@ namespace FineTuning.Commands
                     id = "IOError";
                     category = ErrorCategory.ReadError;
                     break;
+                case ObjectDisposedException disposed:
+                    // The connection's HTTP client was closed under a running call (Stop-FineTuningEmulator,
+                    // Disconnect-FineTuningService), typically a background wait outliving its emulator.
+                    id = "ConnectionClosed";
+                    category = ErrorCategory.ConnectionError;
+                    action = "Start the emulator or connect again, then run the command again.";
+                    exception = new FineTuningConnectionException(
+                        "The connection was closed while the call was running (Stop-FineTuningEmulator and Disconnect-FineTuningService close it).", disposed);
+                    break;
                 case NotSupportedException _:
                     id = "NotSupportedByService";
                     category = ErrorCategory.NotImplemented;

@@ -111,6 +111,24 @@ Describe 'Wait-FineTuningJob -AsJob' {
         (Get-FineTuningJob $ft.Id).Status | Should -Not -BeIn @('succeeded', 'failed', 'cancelled')
     }
 
+    It 'ends with ConnectionClosed when its emulator is stopped under it' {
+        $ft = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id
+        $bg = Wait-FineTuningJob $ft.Id -AsJob -PollIntervalSec 0.05
+        Start-Sleep -Milliseconds 200
+        Stop-FineTuningEmulator
+        try {
+            $null = $bg | Wait-Job -Timeout 30
+            $bg.State | Should -Be 'Completed'
+            $null = Receive-Job $bg -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionClosed*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            $errs[0].Exception.Message | Should -Match 'Stop-FineTuningEmulator'
+        }
+        finally {
+            $script:emu = Start-TestEmulator   # for AfterEach
+        }
+    }
+
     It 'keeps the requests it made in its verbose stream when asked with -Verbose, and only then' {
         $ft = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id
         $loud = Wait-FineTuningJob $ft.Id -AsJob -PollIntervalSec 0.05 -Verbose
