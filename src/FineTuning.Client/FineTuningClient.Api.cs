@@ -38,9 +38,17 @@ namespace FineTuning.Client
             SendJsonAsync(HttpMethod.Post, "/fine_tuning/jobs/" + Segment(jobId) + "/" + action, null, EmptyBody, ClientJsonContext.Default.FineTuningJob, ct);
 
         /// <summary>One page of jobs, newest first. <paramref name="metadata"/> filters on the service (all pairs must match).</summary>
-        public Task<ListPage<FineTuningJob>> ListJobsAsync(string? after, int? limit, IDictionary<string, string>? metadata = null, CancellationToken ct = default)
+        /// <summary>
+        /// One page of jobs, newest first: with <paramref name="metadata"/>, only jobs having all its pairs; with
+        /// <paramref name="withoutMetadata"/>, only jobs that have none (the API's literal <c>metadata=null</c>).
+        /// </summary>
+        public Task<ListPage<FineTuningJob>> ListJobsAsync(string? after, int? limit, IDictionary<string, string>? metadata = null, CancellationToken ct = default,
+            bool withoutMetadata = false)
         {
+            if (withoutMetadata && metadata != null && metadata.Count > 0)
+                throw new ParameterValidationException("NoMetadata", "-NoMetadata lists jobs without metadata; it cannot be combined with -Metadata pairs.");
             var query = PageQuery(after, limit);
+            if (withoutMetadata) query.Add(new KeyValuePair<string, string>("metadata", "null"));
             if (metadata != null)
             {
                 foreach (var kv in metadata) query.Add(new KeyValuePair<string, string>("metadata[" + kv.Key + "]", kv.Value));

@@ -136,6 +136,17 @@ public class WireTests
     }
 
     [Fact]
+    public async Task ListJobs_WithoutMetadata_SendsTheLiteralNull()
+    {
+        using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));
+        await t.Client.ListJobsAsync(null, 5, null, default, withoutMetadata: true);
+        Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs?limit=5&metadata=null", t.Handler.Requests[0].Uri.AbsoluteUri);
+        await Assert.ThrowsAsync<ParameterValidationException>(() =>
+            t.Client.ListJobsAsync(null, 5, new Dictionary<string, string> { ["a"] = "b" }, default, withoutMetadata: true));
+        Assert.Single(t.Handler.Requests);
+    }
+
+    [Fact]
     public async Task ListJobs_WithoutArguments_SendsNoQuery()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));

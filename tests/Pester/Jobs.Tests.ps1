@@ -203,6 +203,28 @@ Describe 'Get-FineTuningJob' {
     }
 }
 
+Describe 'Get-FineTuningJob -NoMetadata' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 12)
+        $script:tagged = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id -Metadata @{ team = 'a' }
+        $script:plain = @(1..2 | ForEach-Object { New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $train.Id })
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'lists only the jobs without metadata, as the service filters them' {
+        (Get-FineTuningJob -NoMetadata).Id | Should -Be @($plain[1].Id, $plain[0].Id)
+        (Get-FineTuningJob -NoMetadata -First 1).Id | Should -Be $plain[1].Id
+    }
+
+    It 'refuses -NoMetadata with -Metadata pairs before any request' {
+        $err = $null
+        try { Get-FineTuningJob -NoMetadata -Metadata @{ team = 'a' } -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidNoMetadata,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
 Describe 'Get-FineTuningJob -CreatedAfter' {
     BeforeAll {
         $script:emu = Start-TestEmulator

@@ -36,6 +36,10 @@ namespace FineTuning.Commands
         [ValidateNotNull]
         public Hashtable? Metadata { get; set; }
 
+        /// <summary>Only jobs that have no metadata (filtered by the service).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter NoMetadata { get; set; }
+
         /// <summary>Only jobs created at or after this time; the listing stops once a whole page is older.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [Alias("Since")]
@@ -67,6 +71,8 @@ namespace FineTuning.Commands
             try
             {
                 metadata = CmdletHelpers.ToStringMap(Metadata, nameof(Metadata));
+                if (NoMetadata && metadata != null && metadata.Count > 0)
+                    throw new ParameterValidationException(nameof(NoMetadata), "-NoMetadata lists jobs without metadata; it cannot be combined with -Metadata pairs.");
             }
             catch (ParameterValidationException ex)
             {
@@ -76,7 +82,7 @@ namespace FineTuning.Commands
             var since = MyInvocation.BoundParameters.ContainsKey(nameof(CreatedAfter)) ? new DateTimeOffset(CreatedAfter) : (DateTimeOffset?)null;
             if (Status is null && Suffix is null && since is null)
             {
-                WriteList((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, First, Skip, 100, null);
+                WriteList((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct, NoMetadata), j => j.Id, First, Skip, 100, null);
                 return;
             }
 
@@ -89,7 +95,7 @@ namespace FineTuning.Commands
                 (statuses is null || statuses.Contains(job.Status)) &&
                 (suffixes is null || (job.UserProvidedSuffix != null && suffixes.Any(p => p.IsMatch(job.UserProvidedSuffix)))) &&
                 (since is null || job.CreatedAt >= since);
-            var all = new Pager<FineTuningJob>((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, 100);
+            var all = new Pager<FineTuningJob>((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct, NoMetadata), j => j.Id, 100);
             long skipped = 0, written = 0;
             while (!all.Done && written < First)
             {
