@@ -50,7 +50,7 @@
         PSData = @{
             Tags         = @('OpenAI', 'AzureOpenAI', 'FineTuning', 'LLM', 'Emulator', 'PSEdition_Core', 'PSEdition_Desktop')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: jobs end to end (supervised, DPO, reinforcement), files and the Uploads API, events, checkpoints, metrics, models, graders, checkpoint permissions, local dataset checks with exact token counts, tab completion, and a local emulator of the service.'
+            ReleaseNotes = 'First release: jobs end to end (supervised, DPO, reinforcement) with waits in the console or in background jobs, files (the Uploads API, lifetimes, Azure imports from a URL), events, checkpoints, metrics, models, graders, checkpoint permissions, Azure job deletion, local dataset checks with exact token counts and cost estimates, tab completion, and a local emulator of the service.'
         }
     }
 }
