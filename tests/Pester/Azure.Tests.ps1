@@ -120,6 +120,15 @@ Describe 'Import-FineTuningFile: Azure OpenAI downloads a file from a URL' {
         ($file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18).TrainingFile | Should -Be $file.Id
     }
 
+    It 'takes URLs and names from the pipeline, as objects (Import-Csv) or as strings' {
+        $rows = @(
+            [pscustomobject]@{ Uri = $url; FileName = 'row-a.jsonl' }
+            [pscustomobject]@{ ContentUrl = $url; FileName = 'row-b.jsonl' }
+        )
+        ($rows | Import-FineTuningFile).Filename | Should -Be @('row-a.jsonl', 'row-b.jsonl')
+        ($url | Import-FineTuningFile -FileName piped.jsonl).Filename | Should -Be 'piped.jsonl'
+    }
+
     It 'names the file after the last segment of the URL''s path by default' {
         $blob = "$($emu.BaseUri)/files/$($source.Id)/content"   # the name would be 'content': not a .jsonl file
         $err = $null
