@@ -142,7 +142,20 @@ namespace FineTuning.Client
         }
 
         public Task<FineTuningFile> GetFileAsync(string fileId, CancellationToken ct = default) =>
-            SendJsonAsync(HttpMethod.Get, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.FineTuningFile, ct);
+            SendJsonAsync(HttpMethod.Get, FilePath(fileId), null, null, ClientJsonContext.Default.FineTuningFile, ct);
+
+        /// <summary>
+        /// The path of a file, after refusing a job id given where a file id belongs (a job piped into a file cmdlet
+        /// binds its own id): the service would only answer 404, which does not say what went wrong.
+        /// </summary>
+        private static string FilePath(string fileId)
+        {
+            if (fileId != null && fileId.StartsWith("ftjob-", StringComparison.Ordinal))
+                throw new ParameterValidationException("Id",
+                    $"'{fileId}' is a fine-tuning job id, not a file id. A job's files are its TrainingFile, ValidationFile and ResultFiles " +
+                    "(Save-FineTuningFile -Job saves its result files).", fileId);
+            return "/files/" + Segment(fileId!);
+        }
 
         /// <summary>
         /// Whether the service may have Azure OpenAI's own calls (deleting jobs, importing files from a URL): Azure OpenAI
@@ -226,7 +239,7 @@ namespace FineTuning.Client
         }
 
         public Task<DeletionResult> DeleteFileAsync(string fileId, CancellationToken ct = default) =>
-            SendJsonAsync(HttpMethod.Delete, "/files/" + Segment(fileId), null, null, ClientJsonContext.Default.DeletionResult, ct);
+            SendJsonAsync(HttpMethod.Delete, FilePath(fileId), null, null, ClientJsonContext.Default.DeletionResult, ct);
 
         /// <summary>Asks the service whether a grader is well formed; a 400 names what is wrong.</summary>
         public Task<ValidateGraderResponse> ValidateGraderAsync(JsonElement grader, CancellationToken ct = default)
@@ -269,7 +282,7 @@ namespace FineTuning.Client
         /// <summary>Streams a file's content into <paramref name="destination"/>; returns the bytes copied.</summary>
         public async Task<long> DownloadFileContentAsync(string fileId, Stream destination, CancellationToken ct = default)
         {
-            using var response = await SendAsync(HttpMethod.Get, "/files/" + Segment(fileId) + "/content", null, null, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            using var response = await SendAsync(HttpMethod.Get, FilePath(fileId) + "/content", null, null, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             var buffer = new byte[81920];
             long total = 0;

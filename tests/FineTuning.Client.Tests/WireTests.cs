@@ -495,6 +495,24 @@ public class WireTests
     }
 
     [Fact]
+    public async Task FileCalls_RefuseAJobIdBeforeSending()
+    {
+        using var t = new TestClient(new FakeHandler());
+        foreach (var call in new Func<Task>[]
+        {
+            () => t.Client.GetFileAsync("ftjob-abc"),
+            () => t.Client.DeleteFileAsync("ftjob-abc"),
+            () => t.Client.DownloadFileContentAsync("ftjob-abc", Stream.Null),
+        })
+        {
+            var ex = await Assert.ThrowsAsync<ParameterValidationException>(call);
+            Assert.Equal("Id", ex.ParamName);
+            Assert.Contains("ResultFiles", ex.Message);
+        }
+        Assert.Empty(t.Handler.Requests);
+    }
+
+    [Fact]
     public async Task Upload_OfAMissingFile_FailsBeforeSending()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, "{}"));

@@ -101,3 +101,43 @@ Describe 'Results: Get-FineTuningMetric, Save-FineTuningFile, Remove-FineTuningF
         $emu.Emulator.FileCount | Should -Be 0
     }
 }
+
+Describe 'A job piped into the file cmdlets' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $script:train = Add-FineTuningFile (New-TestDataset -Count 10)
+        $job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 1 -BatchSize 5
+        $script:done = Step-Emulator $emu $job.Id -Status succeeded
+        $script:running = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'Save-FineTuningFile saves the job''s result files, decoded' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'results') -Force
+        $saved = @($done | Save-FineTuningFile -OutFile $folder.FullName)
+        $saved | Should -HaveCount @($done.ResultFiles).Count
+        $saved[0].Name | Should -Be (Get-FineTuningFile $done.ResultFiles[0]).Filename
+        (Get-Content $saved[0].FullName -TotalCount 1) | Should -Match '^step,train_loss'
+        (Import-Csv $saved[0].FullName).Count | Should -Be @($done | Get-FineTuningMetric).Count
+    }
+
+    It 'Save-FineTuningFile says a job that has not finished has no result files yet' {
+        $running | Save-FineTuningFile -OutFile $TestDrive -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'JobHasNoResultFiles,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $errs[0].Exception.Message | Should -Match $running.Id
+    }
+
+    It 'Get- and Remove-FineTuningFile refuse the job''s own id as a file id, saying where its files are, before any request' {
+        $before = $emu.Emulator.FileCount
+        $done | Remove-FineTuningFile -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $done | Get-FineTuningFile -ErrorVariable errs2 -ErrorAction SilentlyContinue
+        foreach ($e in @($errs[0], $errs2[0])) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'InvalidId,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $e.TargetObject | Should -Be $done.Id
+            $e.Exception.Message | Should -Match 'ResultFiles'
+        }
+        $emu.Emulator.FileCount | Should -Be $before
+    }
+}

@@ -90,15 +90,20 @@ namespace FineTuning.Commands
     }
 
     /// <summary>Save-FineTuningFile: streams a file's content to disk, decoding base64 result files.</summary>
-    [Cmdlet(VerbsData.Save, "FineTuningFile", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Save, "FineTuningFile", SupportsShouldProcess = true, DefaultParameterSetName = "Job")]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveFineTuningFileCommand : FineTuningCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Id", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FileId", "file_id")]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; } = string.Empty;
+
+        /// <summary>A job whose result files (its metrics) are saved; a job piped in binds here.</summary>
+        [Parameter(ParameterSetName = "Job", Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public FineTuningJob? Job { get; set; }
 
         /// <summary>Where to write; a folder keeps the file's own name. Default: the file's name in the current folder.</summary>
         [Parameter(Position = 1)]
@@ -115,8 +120,25 @@ namespace FineTuning.Commands
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName != "Job")
+            {
+                Save(Id);
+                return;
+            }
+            var job = Job!;
+            if (job.ResultFiles is null || job.ResultFiles.Count == 0)
+            {
+                WriteError(new ErrorRecord(
+                    new InvalidOperationException($"Job {job.Id} has no result files (status {job.Status}); a job gets them when it succeeds."),
+                    "JobHasNoResultFiles", ErrorCategory.InvalidOperation, job));
+                return;
+            }
+            foreach (var id in job.ResultFiles) Save(id);
+        }
+
+        private void Save(string id)
+        {
             var client = Client;
-            var id = Id;
             if (!TryRun(ct => client.GetFileAsync(id, ct), id, out var info)) return;
             var name = string.IsNullOrEmpty(info.Filename) ? id : Path.GetFileName(info.Filename);
             var target = OutFile is null ? Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, name)
