@@ -154,6 +154,35 @@ namespace FineTuning.Commands
             }
         }
 
+        /// <summary>
+        /// Runs a call that changes a job (cancel, pause, resume, delete) like <see cref="TryRun{T}"/>, except that the service's
+        /// 400 without a parameter, which means the job's state does not allow the change (resume a running job, delete an
+        /// unfinished one), is an InvalidJobState error.
+        /// </summary>
+        protected bool TryRunJobChange<T>(Func<CancellationToken, Task<T>> work, string jobId, out T result)
+        {
+            try
+            {
+                result = Run(work);
+                return true;
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest && ex.Param is null)
+            {
+                var record = ErrorMapping.ToErrorRecord(ex, jobId, Noun);
+                WriteError(new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, jobId) { ErrorDetails = record.ErrorDetails });
+            }
+            catch (Exception ex)
+            {
+                WriteError(ErrorMapping.ToErrorRecord(ex, jobId, Noun));
+            }
+            result = default!;
+            return false;
+        }
+
         /// <summary>Runs a call; on failure stops the cmdlet with a terminating error.</summary>
         protected T RunOrThrow<T>(Func<CancellationToken, Task<T>> work, object? target)
         {

@@ -346,25 +346,7 @@ namespace FineTuning.Commands
             foreach (var id in Id)
             {
                 if (!Confirm(id)) continue;
-                try
-                {
-                    var job = Run(ct => Invoke(client, id, ct));
-                    WriteObject(job);
-                }
-                catch (PipelineStoppedException)
-                {
-                    throw;
-                }
-                catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest && ex.Param is null)
-                {
-                    // The service refuses the transition (cancel a finished job, resume a running one...).
-                    var record = ErrorMapping.ToErrorRecord(ex, id, Noun);
-                    WriteError(new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, id) { ErrorDetails = record.ErrorDetails });
-                }
-                catch (Exception ex)
-                {
-                    WriteError(ErrorMapping.ToErrorRecord(ex, id, Noun));
-                }
+                if (TryRunJobChange(ct => Invoke(client, id, ct), id, out var job)) WriteObject(job);
             }
         }
     }
@@ -405,25 +387,7 @@ namespace FineTuning.Commands
             foreach (var id in Id)
             {
                 if (!ShouldProcessUnlessForced(Force, id, "Delete fine-tuning job")) continue;
-                try
-                {
-                    var result = Run(ct => client.DeleteJobAsync(id, ct));
-                    if (PassThru) WriteObject(result);
-                }
-                catch (PipelineStoppedException)
-                {
-                    throw;
-                }
-                catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest && ex.Param is null)
-                {
-                    // An unfinished job: the service wants it cancelled first.
-                    var record = ErrorMapping.ToErrorRecord(ex, id, Noun);
-                    WriteError(new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, id) { ErrorDetails = record.ErrorDetails });
-                }
-                catch (Exception ex)
-                {
-                    WriteError(ErrorMapping.ToErrorRecord(ex, id, Noun));
-                }
+                if (TryRunJobChange(ct => client.DeleteJobAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
             }
         }
     }
