@@ -62,6 +62,15 @@ public sealed class TestClient : IDisposable
 {
     public const string Key = "sk-test-1234567890abcdef";
 
+    /// <summary>An Azure OpenAI connection to https://res.openai.azure.com with the test key, dated (api-version) or v1.</summary>
+    public static ConnectionOptions Azure(string? apiVersion = null) => new ConnectionOptions
+    {
+        Kind = ServiceKind.AzureOpenAI,
+        Endpoint = new Uri("https://res.openai.azure.com/"),
+        ApiVersion = apiVersion,
+        ApiKey = FineTuningConnection.ToSecureString(Key),
+    };
+
     public TestClient(FakeHandler handler, ConnectionOptions? options = null, Func<double>? random = null)
     {
         Handler = handler;

@@ -201,14 +201,7 @@ public class WireTests
     [Fact]
     public async Task DeleteJob_OnAzure_SendsDeleteAndTakes204WithoutABody()
     {
-        var options = new ConnectionOptions
-        {
-            Kind = ServiceKind.AzureOpenAI,
-            Endpoint = new Uri("https://res.openai.azure.com/"),
-            ApiVersion = "2024-10-21",
-            ApiKey = FineTuningConnection.ToSecureString(Key),
-        };
-        using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)), options);
+        using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)), TestClient.Azure("2024-10-21"));
         Assert.True(t.Client.CanDeleteJobs);
         var deleted = await t.Client.DeleteJobAsync("ftjob-abc");
         var r = Assert.Single(t.Handler.Requests);
@@ -220,13 +213,7 @@ public class WireTests
     [Fact]
     public async Task ImportFile_OnAzure_SendsTheWholeUrlButNeverLogsItsQuery()
     {
-        var options = new ConnectionOptions
-        {
-            Kind = ServiceKind.AzureOpenAI,
-            Endpoint = new Uri("https://res.openai.azure.com/"),
-            ApiVersion = "2025-04-01-preview",
-            ApiKey = FineTuningConnection.ToSecureString(Key),
-        };
+        var options = TestClient.Azure("2025-04-01-preview");
         const string sas = "https://acct.blob.core.windows.net/data/train%20set.jsonl?sv=2024-05-04&sp=r&sig=Zx9Secret%2Bsig%3D";
         var log = new RecordingLog();
         ClientLog.Current = log;
@@ -258,8 +245,7 @@ public class WireTests
     [InlineData("https://host/train.jsonl", " ", "FileName")]
     public async Task ImportFile_RefusesABadUrlOrNameBeforeSending(string url, string name, string parameter)
     {
-        var options = new ConnectionOptions { Kind = ServiceKind.AzureOpenAI, Endpoint = new Uri("https://res.openai.azure.com/"), ApiKey = FineTuningConnection.ToSecureString(Key) };
-        using var t = new TestClient(new FakeHandler(), options);
+        using var t = new TestClient(new FakeHandler(), TestClient.Azure());
         var ex = await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.ImportFileAsync(new Uri(url), name));
         Assert.Equal(parameter, ex.ParamName);
         Assert.Empty(t.Handler.Requests);
@@ -469,10 +455,7 @@ public class WireTests
     [InlineData(ServiceKind.AzureOpenAI, 2_592_000L, true)]
     public void FileLifetime_IsCheckedAgainstTheServicesRange(ServiceKind kind, long seconds, bool accepted)
     {
-        var options = kind == ServiceKind.AzureOpenAI
-            ? new ConnectionOptions { Kind = kind, Endpoint = new Uri("https://res.openai.azure.com/"), ApiKey = FineTuningConnection.ToSecureString(Key) }
-            : null;
-        using var t = new TestClient(new FakeHandler(), options);
+        using var t = new TestClient(new FakeHandler(), kind == ServiceKind.AzureOpenAI ? TestClient.Azure() : null);
         var ex = Record.Exception(() => t.Client.EnsureValidFileLifetime(seconds));
         if (accepted)
         {
