@@ -37,6 +37,7 @@
         'Get-FineTuningEvent'
         'Get-FineTuningCheckpoint'
         'Get-FineTuningMetric'
+        'Show-FineTuningMetric'
         'Start-FineTuningEmulator'
         'Stop-FineTuningEmulator'
         'Add-FineTuningEmulatorFault'

@@ -32,6 +32,9 @@ $job | Format-List Id, Status, Model, FineTunedModel, TrainedTokens, Duration
 Show-Step 'What the service said, oldest first'
 Get-FineTuningEvent $job.Id | Sort-Object CreatedAt | Select-Object -Last 8 | Format-Table
 
+Show-Step 'Its loss curves: training (*) and validation (o), step by step'
+$job | Get-FineTuningMetric | Show-FineTuningMetric -Width 100 -Height 12
+
 Show-Step 'The checkpoints it kept'
 Get-FineTuningCheckpoint $job.Id | Format-Table
 

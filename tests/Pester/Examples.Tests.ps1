@@ -28,6 +28,7 @@ Describe 'The demo' {
         $text | Should -Match 'Status\s*:\s*succeeded'
         $text | Should -Match 'Done: ft:gpt-4o-mini-2024-07-18:[^:]+:demo:'
         $text | Should -Match 'Checkpoint created at step \d+'
+        $text | Should -Match '\* TrainLoss  o ValidLoss'
         $text | Should -Not -Match 'WARNING|ERROR'
     }
 }

@@ -102,6 +102,47 @@ Describe 'Results: Get-FineTuningMetric, Save-FineTuningFile, Remove-FineTuningF
     }
 }
 
+Describe 'Show-FineTuningMetric' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 12)
+        $valid = Add-FineTuningFile (New-TestDataset -Count 10 -Name valid.jsonl)
+        $a = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -ValidationFile $valid -Epochs 3 -BatchSize 4
+        $b = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 2 -BatchSize 6
+        $script:withValid = Step-Emulator $emu $a.Id -Status succeeded
+        $script:trainOnly = Step-Emulator $emu $b.Id -Status succeeded
+        $script:rows = @($withValid | Get-FineTuningMetric)
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'draws the rows of a job as a chart of the width and height asked for, with the loss range and the steps' {
+        $lines = @($rows | Show-FineTuningMetric -Width 60 -Height 8)
+        $lines | Should -HaveCount (1 + 8 + 2)
+        $lines[0] | Should -Be "$($withValid.Id)  * TrainLoss  o ValidLoss"
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 60 }
+        $top = @($rows.TrainLoss + $rows.ValidLoss | Where-Object { $null -ne $_ } | Measure-Object -Maximum).Maximum
+        $bottom = @($rows.TrainLoss + $rows.ValidLoss | Where-Object { $null -ne $_ } | Measure-Object -Minimum).Minimum
+        $lines[1].TrimStart() | Should -BeLike ("{0} |*" -f $top.ToString('0.####', [cultureinfo]::InvariantCulture))
+        $lines[8].TrimStart() | Should -BeLike ("{0} |*" -f $bottom.ToString('0.####', [cultureinfo]::InvariantCulture))
+        $lines[-1] | Should -Match "step 1\s+$($rows.Count)$"
+        ($lines[1..8] -join '') | Should -Match '[*#]'
+        ($lines[1..8] -join '') | Should -Match '[o#]'
+    }
+
+    It 'draws the metrics asked for, leaving out those without values, one chart per job' {
+        $lines = @(@($withValid, $trainOnly) | Get-FineTuningMetric | Show-FineTuningMetric TrainAccuracy, ValidLoss -Width 50 -Height 5)
+        $lines[0] | Should -Be "$($withValid.Id)  * TrainAccuracy  o ValidLoss"
+        $lines | Should -Contain ''
+        $lines | Should -Contain "$($trainOnly.Id)  * TrainAccuracy"
+    }
+
+    It 'warns, and draws nothing, when no row has a value for the metrics' {
+        $lines = @($trainOnly | Get-FineTuningMetric | Show-FineTuningMetric ValidLoss -WarningVariable warned -WarningAction SilentlyContinue)
+        $lines | Should -BeNullOrEmpty
+        $warned[0].Message | Should -Match "$($trainOnly.Id) had no values for ValidLoss"
+    }
+}
+
 Describe 'A job piped into the file cmdlets' {
     BeforeAll {
         $script:emu = Start-TestEmulator
