@@ -21,6 +21,15 @@ function Test-FineTuningModuleFolder {
     if (-not (Test-Path -LiteralPath $manifestPath)) {
         return "No FineTuning.psd1 in '$ModulePath': build the module first (./build.ps1 Build)."
     }
+    # Files the manifest names come first: Test-ModuleManifest reports a missing root module only as an invalid manifest.
+    $data = Import-PowerShellDataFile -LiteralPath $manifestPath
+    $named = @($data['RootModule']) + @($data['FormatsToProcess']) + @($data['TypesToProcess']) + @($data['RequiredAssemblies'])
+    $missing = @(foreach ($name in $named) {
+            if ($name -and -not (Test-Path -LiteralPath (Join-Path $ModulePath $name))) {
+                "The manifest names '$name' but the folder has no such file."
+            }
+        })
+    if ($missing.Count -gt 0) { return $missing }
     # Test-ModuleManifest also checks that the folder is named after the manifest's version, as PowerShell
     # needs to find the module by name.
     try {
@@ -28,13 +37,6 @@ function Test-FineTuningModuleFolder {
     }
     catch {
         return "The manifest '$manifestPath' is not valid: $($_.Exception.Message)"
-    }
-    $data = Import-PowerShellDataFile -LiteralPath $manifestPath
-    $named = @($data['RootModule']) + @($data['FormatsToProcess']) + @($data['TypesToProcess']) + @($data['RequiredAssemblies'])
-    foreach ($name in $named) {
-        if ($name -and -not (Test-Path -LiteralPath (Join-Path $ModulePath $name))) {
-            "The manifest names '$name' but the folder has no such file."
-        }
     }
     if (-not (Test-Path -LiteralPath (Join-Path $ModulePath 'en-US/FineTuning.dll-Help.xml'))) {
         "The folder has no en-US/FineTuning.dll-Help.xml: Get-Help would show no help. The build writes it from docs/en-US."

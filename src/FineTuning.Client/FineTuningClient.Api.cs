@@ -163,9 +163,6 @@ namespace FineTuning.Client
         /// </summary>
         public bool HasAzureCalls => _connection.Kind == ServiceKind.AzureOpenAI || _connection.Kind == ServiceKind.Compatible;
 
-        /// <summary>Whether the service can delete jobs (see <see cref="HasAzureCalls"/>).</summary>
-        public bool CanDeleteJobs => HasAzureCalls;
-
         /// <summary>Throws, before anything is sent, when the service has no way to delete a job.</summary>
         public void EnsureCanDeleteJobs() => RequireAzureCall("delete jobs",
             "Stop-FineTuningJob cancels a job; Remove-FineTuningModel and Remove-FineTuningFile delete what it made and used.");

@@ -44,7 +44,7 @@ namespace FineTuning.Commands
 
         public override string Location { get; }
 
-        /// <summary>Makes a background job for each id, registers it with PowerShell's job list and starts it.</summary>
+        /// <summary>Makes the background job for one fine-tuning job, registers it with PowerShell's job list and starts it.</summary>
         internal static FineTuningWaitJob StartNew(FineTuningCmdlet cmdlet, string command, string jobId, FineTuningClient client,
             TimeSpan? timeout, TimeSpan interval)
         {

@@ -202,7 +202,7 @@ public class WireTests
     public async Task DeleteJob_OnAzure_SendsDeleteAndTakes204WithoutABody()
     {
         using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)), TestClient.Azure("2024-10-21"));
-        Assert.True(t.Client.CanDeleteJobs);
+        Assert.True(t.Client.HasAzureCalls);
         var deleted = await t.Client.DeleteJobAsync("ftjob-abc");
         var r = Assert.Single(t.Handler.Requests);
         Assert.Equal(HttpMethod.Delete, r.Method);
@@ -269,7 +269,7 @@ public class WireTests
     public async Task DeleteJob_OnOpenAI_IsRefusedBeforeAnythingIsSent()
     {
         using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)));
-        Assert.False(t.Client.CanDeleteJobs);
+        Assert.False(t.Client.HasAzureCalls);
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.DeleteJobAsync("ftjob-abc"));
         Assert.Contains("Stop-FineTuningJob", ex.Message);
         Assert.Empty(t.Handler.Requests);

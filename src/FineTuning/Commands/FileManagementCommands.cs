@@ -80,7 +80,7 @@ namespace FineTuning.Commands
         protected override void ProcessRecord()
         {
             var uri = Uri!;
-            var shown = uri.IsAbsoluteUri ? FineTuningClient.Redact(uri) : uri.OriginalString.Split('?')[0];
+            var shown = FineTuningClient.Redact(uri);
             var name = FileName;
             if (string.IsNullOrEmpty(name) && uri.IsAbsoluteUri)
                 name = System.Uri.UnescapeDataString(uri.AbsolutePath.Split('/').LastOrDefault() ?? string.Empty);

@@ -36,7 +36,7 @@ namespace FineTuning.Commands
     {
         private static int _nextActivityId = 100;
 
-        private readonly IJobWaitHost _cmdlet;
+        private readonly IJobWaitHost _host;
         private readonly FineTuningClient _client;
         private readonly TimeSpan? _timeout;
         private readonly TimeSpan _firstInterval;
@@ -44,7 +44,7 @@ namespace FineTuning.Commands
 
         public JobWaiter(IJobWaitHost host, FineTuningClient client, TimeSpan? timeout, TimeSpan firstInterval)
         {
-            _cmdlet = host;
+            _host = host;
             _client = client;
             _timeout = timeout;
             _firstInterval = firstInterval;
@@ -66,18 +66,18 @@ namespace FineTuning.Commands
             {
                 while (true)
                 {
-                    if (!_cmdlet.TryRun(ct => _client.GetJobAsync(jobId, ct), jobId, out job)) return;
+                    if (!_host.TryRun(ct => _client.GetJobAsync(jobId, ct), jobId, out job)) return;
                     if (JobStatus.IsFinal(job.Status)) break;
 
                     var metrics = LatestMetrics(jobId);
-                    _cmdlet.WriteProgress(Progress(activityId, activity, job, metrics, started));
+                    _host.WriteProgress(Progress(activityId, activity, job, metrics, started));
 
                     if (_timeout.HasValue && DateTime.UtcNow - started >= _timeout.Value)
                     {
-                        _cmdlet.WriteError(new ErrorRecord(
+                        _host.WriteError(new ErrorRecord(
                             new TimeoutException($"Job {jobId} was still '{job.Status}' after {_timeout.Value.TotalSeconds:0.#} s; it goes on running. Run Wait-FineTuningJob again to keep waiting."),
                             "WaitTimeout", ErrorCategory.OperationTimeout, jobId));
-                        _cmdlet.WriteObject(job);
+                        _host.WriteObject(job);
                         return;
                     }
                     var sleep = interval;
@@ -86,38 +86,38 @@ namespace FineTuning.Commands
                         var left = _timeout.Value - (DateTime.UtcNow - started);
                         if (left < sleep) sleep = left < TimeSpan.Zero ? TimeSpan.Zero : left;
                     }
-                    _cmdlet.Sleep(sleep);
+                    _host.Sleep(sleep);
                     interval = TimeSpan.FromMilliseconds(Math.Min(_maxInterval.TotalMilliseconds, interval.TotalMilliseconds * 1.5));
                 }
             }
             finally
             {
-                _cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                _host.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
 
             if (job.Status == JobStatus.Failed)
             {
                 var code = job.Error?.Code ?? "unknown_error";
                 var message = job.Error?.Message ?? "The service gave no reason.";
-                _cmdlet.WriteError(new ErrorRecord(
+                _host.WriteError(new ErrorRecord(
                     new FineTuningJobFailedException(job, $"Job {job.Id} failed ({code}): {message}"),
                     "JobFailed", ErrorCategory.InvalidResult, job)
                 { ErrorDetails = new ErrorDetails($"Job {job.Id} failed ({code}): {message}") });
             }
             else if (job.Status == JobStatus.Cancelled)
             {
-                _cmdlet.WriteError(new ErrorRecord(
+                _host.WriteError(new ErrorRecord(
                     new FineTuningJobFailedException(job, $"Job {job.Id} was cancelled."),
                     "JobCancelled", ErrorCategory.OperationStopped, job));
             }
-            _cmdlet.WriteObject(job);
+            _host.WriteObject(job);
         }
 
         private StepMetrics? LatestMetrics(string jobId)
         {
             try
             {
-                var page = _cmdlet.Run(ct => _client.ListEventsAsync(jobId, null, 10, ct));
+                var page = _host.Run(ct => _client.ListEventsAsync(jobId, null, 10, ct));
                 return page.Data.Select(e => e.Metrics).FirstOrDefault(m => m != null);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
