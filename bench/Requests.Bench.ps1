@@ -12,8 +12,7 @@
       Cmdlet   Get-FineTuningJob -Id, which also turns each body into a typed job object.
       Irm      Invoke-RestMethod -Uri.
       Control  the Bare loop plus one call per request to Get-FineTuningConnection, a compiled cmdlet that takes
-               no parameters and makes no request: what invoking a cmdlet between requests costs. No cmdlet that
-               makes the request itself can beat it, so it is the ceiling for Get-FineTuningJob.
+               no parameters and makes no request: what invoking a cmdlet between requests costs a bare loop.
       Floor    Get-FineTuningConnection alone (a compiled cmdlet that makes no request).
       Canned   Get-FineTuningJob -Id on a connection whose transport answers at once with the same job's JSON: no
                socket, no emulator. Canned minus Floor is the module's own work per call.

@@ -102,16 +102,19 @@ bare rate; this run's attempts, by the cmdlet's share: $attemptText.
 ``Get-FineTuningJob`` made **$('{0:N2}' -f ($rates.CmdletRate / $rates.IrmRate))x** the requests per second of ``Invoke-RestMethod``
 (target: above 1x).
 
-The control line is the ceiling for any cmdlet that makes a request: the bare loop, plus one call per request to
-``Get-FineTuningConnection``, a compiled cmdlet that takes no parameters and makes no request, and no client
-library at all. Run on its own that call takes $('{0:N1}' -f $rates.FloorUs) µs; placed between requests it adds
-$('{0:N0}' -f ($rates.ControlUs - $rates.BareUs)) µs to each, because PowerShell's command machinery then runs between requests and the
-HTTP path no longer stays warm in the processor's caches. ``Get-FineTuningJob`` took
-$('{0:N0}' -f ($rates.CmdletUs - $rates.ControlUs)) µs per request beyond that ceiling in this run. Its own work (binding ``-Id`` and, there, ``-Connection``, resolving the
-connection, the module's request headers and retry policy, relaying messages, reading the JSON into a typed job) is measured
-apart, on a connection whose transport answers at once with the same JSON (no socket, no emulator): there the cmdlet takes
+The control line is the bare loop plus one call per request to ``Get-FineTuningConnection``, a compiled cmdlet that
+takes no parameters, makes no request and uses no client library: what invoking any cmdlet between requests costs.
+Run on its own that call takes $('{0:N1}' -f $rates.FloorUs) µs; placed between requests it adds
+$('{0:N0}' -f ($rates.ControlUs - $rates.BareUs)) µs to each, because PowerShell's command machinery then runs between requests, the
+HTTP path no longer stays warm in the processor's caches, and the threads of a request are more often asleep when
+the answer comes. ``Get-FineTuningJob`` took $(if ($rates.CmdletUs -ge $rates.ControlUs) { '{0:N0} µs more' -f ($rates.CmdletUs - $rates.ControlUs) } else { '{0:N0} µs less' -f ($rates.ControlUs - $rates.CmdletUs) }) per request than the control in this run.
+Its own work (binding ``-Id`` and, there, ``-Connection``, resolving the connection, the module's request headers
+and retry policy, relaying messages, reading the JSON into a typed job) is measured apart, on a connection whose
+transport answers at once with the same JSON (no socket, no emulator): there the cmdlet takes
 $('{0:N1}' -f $rates.CannedUs) µs a call against $('{0:N1}' -f $rates.FloorUs) µs for the trivial cmdlet, so the module's own share is
-$('{0:N1}' -f ($rates.CannedUs - $rates.FloorUs)) µs; the rest of the gap is how the threads of a request wake between PowerShell commands.
+$('{0:N1}' -f ($rates.CannedUs - $rates.FloorUs)) µs. The cmdlet wins part of that back while it waits: its thread spins for up to about
+half a millisecond before it sleeps, longer than the bare loop's ``GetResult()`` does, so a loopback answer usually
+finds it awake (see ``docs/design.md``).
 
 Every client is warmed up with thousands of calls first: the .NET runtime profiles and then recompiles hot code
 in the background, and measured before that has settled, every PowerShell client ran several times slower and
