@@ -39,6 +39,22 @@ Describe 'Default views of what the cmdlets write' {
         $data.FormatViewDefinition[0].Control | Should -BeOfType $expected
     }
 
+    # Ids are what people copy out of a table, so they must show whole, in OpenAI's form and in Azure's (longer).
+    It 'shows a <Kind> id and its creation time whole in 120 columns' -ForEach @(
+        @{ Kind = 'OpenAI job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-mJP5PgIEaFxN4jpMHIcCKMmQ'; Status = 'validating_files'; Model = 'gpt-4.1-mini-2025-04-14'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
+        @{ Kind = 'Azure job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-0f4191f0c59a4256b7a797a3d9eed219'; Status = 'succeeded'; Model = 'gpt-4o-mini-2024-07-18'; FineTunedModel = 'gpt-4o-mini-2024-07-18.ft-0f4191f0c59a4256b7a797a3d9eed219-support'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
+        @{ Kind = 'OpenAI file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-6SGMqxPz9QJP2KnXMXg1JxAB'; Filename = 'customer-support-conversations-2026-train.jsonl'; Purpose = 'fine-tune-results'; Bytes = 8589934592; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
+        @{ Kind = 'Azure file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-0f4191f0c59a4256b7a797a3d9eed219'; Filename = 'train.jsonl'; Purpose = 'fine-tune'; Bytes = 6622; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
+    ) {
+        $item = & $Make
+        $lines = ($item | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
+        $row = $lines[-1]
+        $row | Should -Match ([regex]::Escape($item.Id) + '\s') -Because 'the id must not be cut short'
+        $row | Should -Match ([regex]::Escape($item.Status)) -Because 'the status must show whole'
+        $row | Should -Match ([regex]::Escape($item.CreatedAt.LocalDateTime.ToString('yyyy-MM-dd HH:mm')) + '$') -Because 'the time it was made must show whole'
+    }
+
     It 'fits a deletion result in 120 columns' {
         $result = [FineTuning.Client.DeletionResult]@{ Id = 'ft:gpt-4o-mini-2024-07-18:acme:support:AbCd1234'; Object = 'model'; Deleted = $true }
         $lines = ($result | Out-String -Width 120) -split "`r?`n"
