@@ -157,7 +157,7 @@ namespace FineTuning.Datasets
             var format = FormatOf(kind);
             if (method != null && !Fits(format, method.Value))
                 Add(new DatasetFinding(line, FindingSeverity.Error, FindingCodes.FormatDoesNotFitMethod,
-                    $"The file holds {KindName(kind)} examples, which the {MethodName(method.Value)} method does not accept. {ExpectedFor(method.Value)}"));
+                    $"The file holds {FormatName(format)} examples, which the {MethodName(method.Value)} method does not accept. {ExpectedFor(method.Value)}"));
             var model = (_options.Model ?? string.Empty).ToLowerInvariant();
             if (model.Length == 0) return;
             bool legacy = model.Contains("babbage-002") || model.Contains("davinci-002");
@@ -331,6 +331,16 @@ namespace FineTuning.Datasets
             _ => "unrecognised",
         };
 
+        // Names a format as the fit check sees it: messages lines are chat or reinforcement by how they end.
+        private static string FormatName(DatasetFormat format) => format switch
+        {
+            DatasetFormat.Chat => "chat (messages ending with the assistant's answer)",
+            DatasetFormat.Reinforcement => "reinforcement (messages ending with a user message, no assistant answer)",
+            DatasetFormat.PromptCompletion => "prompt/completion",
+            DatasetFormat.Preference => "preference (input/preferred_output/non_preferred_output)",
+            _ => "unrecognised",
+        };
+
         private static string MethodName(TrainingMethod m) => m switch
         {
             TrainingMethod.Supervised => "supervised",
@@ -340,7 +350,7 @@ namespace FineTuning.Datasets
 
         private static string ExpectedFor(TrainingMethod m) => m switch
         {
-            TrainingMethod.Supervised => "Supervised fine-tuning needs chat examples {\"messages\": [...]} (or prompt/completion for babbage-002 and davinci-002).",
+            TrainingMethod.Supervised => "Supervised fine-tuning needs chat examples {\"messages\": [...]} whose last message is the assistant's answer (or prompt/completion for babbage-002 and davinci-002).",
             TrainingMethod.Dpo => "DPO needs {\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]} on every line.",
             _ => "Reinforcement fine-tuning needs {\"messages\": [...]} ending with a user message, plus any fields the grader reads.",
         };

@@ -94,4 +94,15 @@ public class CorpusTests
         Assert.False(report.IsValid);
         Assert.Contains(report.Findings, f => f.Code is FindingCodes.FormatDoesNotFitMethod or FindingCodes.NoAssistantMessage or FindingCodes.ReinforcementMissingMessages);
     }
+
+    [Theory]
+    [InlineData("reinforcement.jsonl", TrainingMethod.Supervised, "reinforcement (messages ending with a user message")]
+    [InlineData("chat.jsonl", TrainingMethod.Reinforcement, "chat (messages ending with the assistant's answer)")]
+    [InlineData("preference.jsonl", TrainingMethod.Supervised, "preference (")]
+    public void The_misfit_names_the_format_the_file_holds(string file, TrainingMethod method, string named)
+    {
+        var report = DatasetValidator.Validate(TestData.Path("valid", file), new DatasetValidationOptions { Method = method });
+        var misfit = Assert.Single(report.Findings, f => f.Code == FindingCodes.FormatDoesNotFitMethod);
+        Assert.StartsWith("The file holds " + named, misfit.Message);
+    }
 }

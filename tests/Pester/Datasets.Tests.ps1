@@ -28,6 +28,17 @@ Describe 'Test-FineTuningDataset' {
         if ($Case.severity -eq 'Error') { $report.IsValid | Should -BeFalse }
     }
 
+    It 'shows a finding about the whole file as ''file'' in the findings table, and one of a line by its number' {
+        $path = Join-Path $TestDrive 'few.jsonl'
+        @('{"messages":[{"role":"user","content":"hi"}]}', 'not json') | Set-Content $path
+        $findings = (Test-FineTuningDataset $path).Findings
+        $lines = $findings | Out-String -Width 120
+        $lines | Should -Match '(?m)^\s+file Error\s+TooFewExamples'
+        $lines | Should -Match '(?m)^\s+2 Error\s+InvalidJson'
+        # A chat line with no assistant answer reads as reinforcement data, and the misfit says so (not "chat").
+        ($findings | Where-Object Code -eq FormatDoesNotFitMethod).Message | Should -Match '^The file holds reinforcement \(messages ending with a user message'
+    }
+
     It 'passes the valid <Name> with token counts equal to tiktoken''s' -ForEach $valid {
         $report = Test-FineTuningDataset -Path $Path -Method $Method -Model $Model
         $report.IsValid | Should -BeTrue -Because ($report.Findings | Out-String)
