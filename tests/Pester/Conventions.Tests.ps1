@@ -55,6 +55,16 @@ Describe 'Default views of what the cmdlets write' {
         $row | Should -Match ([regex]::Escape($item.CreatedAt.LocalDateTime.ToString('yyyy-MM-dd HH:mm')) + '$') -Because 'the time it was made must show whole'
     }
 
+    It 'shows a checkpoint''s model name whole in 120 columns, in Azure''s longer form too' {
+        $checkpoint = [FineTuning.Client.FineTuningCheckpoint]@{
+            Id = 'ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB'; StepNumber = 1200; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z'
+            FineTunedModelCheckpoint = 'gpt-4.1-mini-2025-04-14.ft-0f4191f0c59a4256b7a797a3d9eed219-sup:ckpt-step-1200'
+            Metrics = [FineTuning.Client.StepMetrics]@{ TrainLoss = 12.3456; ValidLoss = 0.5 }
+        }
+        $lines = ($checkpoint | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[-1] | Should -Match ('^\s*1200\s+12\.3456\s+0\.5000 ' + [regex]::Escape($checkpoint.FineTunedModelCheckpoint) + '$')
+    }
+
     It 'fits a deletion result in 120 columns' {
         $result = [FineTuning.Client.DeletionResult]@{ Id = 'ft:gpt-4o-mini-2024-07-18:acme:support:AbCd1234'; Object = 'model'; Deleted = $true }
         $lines = ($result | Out-String -Width 120) -split "`r?`n"
