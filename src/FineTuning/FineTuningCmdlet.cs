@@ -135,7 +135,10 @@ namespace FineTuning.Commands
         }
 
         /// <summary>Runs a call; on failure writes a non-terminating error for <paramref name="target"/> and returns false.</summary>
-        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result) =>
+            TryRunCore(work, target, jobChange: false, out result);
+
+        private bool TryRunCore<T>(Func<CancellationToken, Task<T>> work, object? target, bool jobChange, out T result)
         {
             try
             {
@@ -146,9 +149,12 @@ namespace FineTuning.Commands
             {
                 throw;
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            catch (Exception ex)
             {
-                WriteError(ErrorMapping.ToErrorRecord(ex, target, Noun));
+                var record = ErrorMapping.ToErrorRecord(ex, target, Noun);
+                if (jobChange && ex is FineTuningServiceException service && service.Kind == ServiceErrorKind.BadRequest && service.Param is null)
+                    record = new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, target) { ErrorDetails = record.ErrorDetails };
+                WriteError(record);
                 result = default!;
                 return false;
             }
@@ -159,29 +165,8 @@ namespace FineTuning.Commands
         /// 400 without a parameter, which means the job's state does not allow the change (resume a running job, delete an
         /// unfinished one), is an InvalidJobState error.
         /// </summary>
-        protected bool TryRunJobChange<T>(Func<CancellationToken, Task<T>> work, string jobId, out T result)
-        {
-            try
-            {
-                result = Run(work);
-                return true;
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest && ex.Param is null)
-            {
-                var record = ErrorMapping.ToErrorRecord(ex, jobId, Noun);
-                WriteError(new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, jobId) { ErrorDetails = record.ErrorDetails });
-            }
-            catch (Exception ex)
-            {
-                WriteError(ErrorMapping.ToErrorRecord(ex, jobId, Noun));
-            }
-            result = default!;
-            return false;
-        }
+        protected bool TryRunJobChange<T>(Func<CancellationToken, Task<T>> work, string jobId, out T result) =>
+            TryRunCore(work, jobId, jobChange: true, out result);
 
         /// <summary>Runs a call; on failure stops the cmdlet with a terminating error.</summary>
         protected T RunOrThrow<T>(Func<CancellationToken, Task<T>> work, object? target)
