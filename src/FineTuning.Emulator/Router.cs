@@ -28,8 +28,29 @@ namespace FineTuning.Emulator
 
         // ---------------------------------------------------------------- request entry
 
+        /// <summary>
+        /// The door, on the request's line and headers alone (the HTTP edge calls it before it reads any body):
+        /// the 401 when the key is missing or wrong, else null. Nothing else runs for a request it refuses.
+        /// </summary>
+        internal EmulatorResponse? Admit(EmulatorRequest request)
+        {
+            request.Dialect = DialectOf(request.Path);
+            try
+            {
+                Authenticate(request);
+                return null;
+            }
+            catch (ApiError e)
+            {
+                return ErrorFor(request, e);
+            }
+        }
+
+        /// <summary>A whole request, in this order: authentication, then injected faults, then the route table.</summary>
         internal EmulatorResponse Handle(EmulatorRequest request)
         {
+            var denied = Admit(request);
+            if (denied != null) return denied;
             try
             {
                 var fault = Faults.Take(request.Method, request.Path);
@@ -46,9 +67,7 @@ namespace FineTuning.Emulator
             catch (ApiError e)
             {
                 Persist();
-                return request.Dialect == Dialect.AzureDated
-                    ? AzureError(e.Status, e.Message, e.Param, e.Code)
-                    : Error(e.Status, e.Message, e.Param, e.Code == "transition" ? null : e.Code, e.Type);
+                return ErrorFor(request, e);
             }
             catch (PersistenceException e)
             {
@@ -58,6 +77,19 @@ namespace FineTuning.Emulator
             {
                 return Error(500, "The emulator failed: " + e.Message, null, null, "server_error");
             }
+        }
+
+        private static EmulatorResponse ErrorFor(EmulatorRequest request, ApiError e) =>
+            request.Dialect == Dialect.AzureDated
+                ? AzureError(e.Status, e.Message, e.Param, e.Code)
+                : Error(e.Status, e.Message, e.Param, e.Code == "transition" ? null : e.Code, e.Type);
+
+        /// <summary>Which API a path speaks, from its prefix alone: Azure's v1 API, Azure's dated API, or OpenAI's.</summary>
+        private static Dialect DialectOf(string path)
+        {
+            if (path == "/openai/v1" || path.StartsWith("/openai/v1/", StringComparison.Ordinal)) return Dialect.AzureV1;
+            if (path.StartsWith("/openai/", StringComparison.Ordinal)) return Dialect.AzureDated;
+            return Dialect.OpenAI;
         }
 
         private EmulatorResponse? Inject(FaultRule fault)
@@ -129,7 +161,6 @@ namespace FineTuning.Emulator
                 throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
             }
 
-            Authenticate(request, azure);
             PurgeExpiredFiles();
             var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
             var method = request.Method.ToUpperInvariant();
@@ -146,7 +177,7 @@ namespace FineTuning.Emulator
             throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
         }
 
-        private void Authenticate(EmulatorRequest request, bool azure)
+        private void Authenticate(EmulatorRequest request)
         {
             var expected = Options.ApiKey;
             if (string.IsNullOrEmpty(expected)) return;
@@ -185,7 +216,6 @@ namespace FineTuning.Emulator
         private EmulatorResponse Admin(EmulatorRequest request, string path)
         {
             var method = request.Method.ToUpperInvariant();
-            Authenticate(request, false);
             if (path == "/_emulator/faults" && method == "POST")
             {
                 var root = ParseBody(request);
