@@ -17,22 +17,26 @@ namespace FineTuning.Client
         Other,
     }
 
-    /// <summary>The service answered with an error status. Keeps what it said about the error.</summary>
+    /// <summary>
+    /// The service answered with an error status. Keeps what it said about the error, with every text property
+    /// masked (<see cref="SecretMasker"/>: a service may echo the key in any field) and made safe to print
+    /// (<see cref="TerminalText"/>).
+    /// </summary>
     public class FineTuningServiceException : Exception
     {
         public FineTuningServiceException(string message, int statusCode, string? errorType, string? errorCode, string? param,
             string? requestId, string method, string path, int attempts, string? rawBody = null)
-            : base(message)
+            : base(TerminalText.Safe(message))
         {
             StatusCode = statusCode;
-            ErrorType = errorType;
-            ErrorCode = errorCode;
-            Param = param;
-            RequestId = requestId;
+            ErrorType = TerminalText.SafeOrNull(errorType);
+            ErrorCode = TerminalText.SafeOrNull(errorCode);
+            Param = TerminalText.SafeOrNull(param);
+            RequestId = TerminalText.SafeOrNull(requestId);
             Method = method;
-            Path = path;
+            Path = TerminalText.Safe(path);
             Attempts = attempts;
-            RawBody = rawBody;
+            RawBody = TerminalText.SafeOrNull(rawBody);
             Kind = Classify(statusCode, errorCode);
         }
 
@@ -77,10 +81,10 @@ namespace FineTuning.Client
     public class FineTuningTransportException : Exception
     {
         public FineTuningTransportException(string message, string method, string path, bool isTimeout, int attempts, Exception? inner)
-            : base(message, inner)
+            : base(TerminalText.Safe(message), inner)
         {
             Method = method;
-            Path = path;
+            Path = TerminalText.Safe(path);
             IsTimeout = isTimeout;
             Attempts = attempts;
         }
@@ -95,12 +99,12 @@ namespace FineTuning.Client
     public class FineTuningProtocolException : Exception
     {
         public FineTuningProtocolException(string message, int statusCode, string? requestId, string method, string path, Exception? inner = null)
-            : base(message, inner)
+            : base(TerminalText.Safe(message), inner)
         {
             StatusCode = statusCode;
-            RequestId = requestId;
+            RequestId = TerminalText.SafeOrNull(requestId);
             Method = method;
-            Path = path;
+            Path = TerminalText.Safe(path);
         }
 
         public int StatusCode { get; }
@@ -112,7 +116,7 @@ namespace FineTuning.Client
     /// <summary>No connection is configured, or the configured one cannot be used as it is.</summary>
     public class FineTuningConnectionException : Exception
     {
-        public FineTuningConnectionException(string message) : base(message) { }
-        public FineTuningConnectionException(string message, Exception inner) : base(message, inner) { }
+        public FineTuningConnectionException(string message) : base(TerminalText.Safe(message)) { }
+        public FineTuningConnectionException(string message, Exception inner) : base(TerminalText.Safe(message), inner) { }
     }
 }

@@ -46,6 +46,11 @@ namespace FineTuning.Commands
                     id = "InvalidConnection";
                     category = ErrorCategory.InvalidArgument;
                     break;
+                case UnsafeFileNameException _:
+                    id = "UnsafeFileName";
+                    category = ErrorCategory.InvalidData;
+                    action = "Pass -OutFile with a file name of your choosing.";
+                    break;
                 case FileNotFoundException _:
                 case DirectoryNotFoundException _:
                     id = "PathNotFound";

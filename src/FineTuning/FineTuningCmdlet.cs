@@ -230,6 +230,17 @@ namespace FineTuning.Commands
             if (_stop.Token.WaitHandle.WaitOne(interval)) throw new PipelineStoppedException();
         }
 
+        // Every message a FineTuning cmdlet writes may quote the service (an error message, a status, an id): these
+        // hide Cmdlet's own writers so that each one passes through SafeStreams (secrets masked, control characters
+        // replaced) on its way to the terminal.
+        public new void WriteVerbose(string text) => base.WriteVerbose(SafeStreams.Text(text));
+        public new void WriteDebug(string text) => base.WriteDebug(SafeStreams.Text(text));
+        public new void WriteWarning(string text) => base.WriteWarning(SafeStreams.Text(text));
+        public new void WriteError(ErrorRecord errorRecord) => base.WriteError(SafeStreams.Record(errorRecord));
+        public new void WriteProgress(ProgressRecord progressRecord) => base.WriteProgress(SafeStreams.Progress(progressRecord));
+        public new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(SafeStreams.Record(errorRecord));
+        public new bool ShouldProcess(string target, string action) => base.ShouldProcess(SafeStreams.Text(target), SafeStreams.Text(action));
+
         T IJobWaitHost.Run<T>(Func<CancellationToken, Task<T>> work) => Run(work);
         bool IJobWaitHost.TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result) => TryRun(work, target, out result);
         void IJobWaitHost.Sleep(TimeSpan interval) => Sleep(interval);
@@ -277,9 +288,9 @@ namespace FineTuning.Commands
         private sealed class RelayLog : IClientLog, IClientLogFilter
         {
             private readonly MessagePump _queue;
-            private readonly Cmdlet _cmdlet;
+            private readonly FineTuningCmdlet _cmdlet;
 
-            public RelayLog(MessagePump queue, Cmdlet cmdlet, bool verbose, bool debug)
+            public RelayLog(MessagePump queue, FineTuningCmdlet cmdlet, bool verbose, bool debug)
             {
                 _queue = queue;
                 _cmdlet = cmdlet;

@@ -144,8 +144,8 @@ namespace FineTuning.Commands
         }
 
         void IJobWaitHost.WriteObject(object value) => Output.Add(PSObject.AsPSObject(value));
-        void IJobWaitHost.WriteError(ErrorRecord record) => Error.Add(record);
-        void IJobWaitHost.WriteProgress(ProgressRecord record) => Progress.Add(record);
+        void IJobWaitHost.WriteError(ErrorRecord record) => Error.Add(SafeStreams.Record(record));
+        void IJobWaitHost.WriteProgress(ProgressRecord record) => Progress.Add(SafeStreams.Progress(record));
 
         /// <summary>The client's messages, kept in the job's streams when the cmdlet that made the job asked for them.</summary>
         private sealed class JobLog : IClientLog, IClientLogFilter
@@ -164,15 +164,15 @@ namespace FineTuning.Commands
 
             public void Verbose(string message)
             {
-                if (VerboseEnabled) _job.Verbose.Add(new VerboseRecord(message));
+                if (VerboseEnabled) _job.Verbose.Add(new VerboseRecord(SafeStreams.Text(message)));
             }
 
             public void Debug(string message)
             {
-                if (DebugEnabled) _job.Debug.Add(new DebugRecord(message));
+                if (DebugEnabled) _job.Debug.Add(new DebugRecord(SafeStreams.Text(message)));
             }
 
-            public void Warning(string message) => _job.Warning.Add(new WarningRecord(message));
+            public void Warning(string message) => _job.Warning.Add(new WarningRecord(SafeStreams.Text(message)));
         }
     }
 }

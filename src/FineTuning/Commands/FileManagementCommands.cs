@@ -141,17 +141,27 @@ namespace FineTuning.Commands
         {
             var client = Client;
             if (!TryRun(ct => client.GetFileAsync(id, ct), id, out var info)) return;
-            var name = string.IsNullOrEmpty(info.Filename) ? id : Path.GetFileName(info.Filename);
-            var target = OutFile is null ? Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, name)
-                : GetUnresolvedProviderPathFromPSPath(OutFile);
-            if (Directory.Exists(target)) target = Path.Combine(target, name);
+            // The service's name for the file is reduced to a leaf name that stays in the folder (DownloadTarget).
+            DownloadTarget where;
+            try
+            {
+                where = DownloadTarget.Resolve(SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+                    OutFile is null ? null : GetUnresolvedProviderPathFromPSPath(OutFile), info.Filename, id);
+            }
+            catch (Exception ex) when (ex is UnsafeFileNameException || ex is IOException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                WriteError(ErrorMapping.ToErrorRecord(ex, id, Noun));
+                return;
+            }
+            if (where.Renamed) WriteVerbose($"The service's name for {id}, '{where.ServiceName}', is saved as '{where.Name}'.");
+            var target = where.Path;
             if (File.Exists(target) && !Force)
             {
                 WriteError(new ErrorRecord(new IOException($"'{target}' already exists; use -Force to overwrite it."),
                     "FileExists", ErrorCategory.ResourceExists, target));
                 return;
             }
-            if (!ShouldProcess($"{id} ({info.Filename}) to {target}", "Save file")) return;
+            if (!ShouldProcess($"{id} ({TerminalText.Cell(info.Filename)}) to {target}", "Save file")) return;
 
             var partial = target + ".partial";
             try

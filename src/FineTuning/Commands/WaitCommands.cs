@@ -149,7 +149,7 @@ namespace FineTuning.Commands
     /// <summary>A job ended in failed or cancelled; carries the job and the service's error.</summary>
     public sealed class FineTuningJobFailedException : Exception
     {
-        public FineTuningJobFailedException(FineTuningJob job, string message) : base(message)
+        public FineTuningJobFailedException(FineTuningJob job, string message) : base(TerminalText.Safe(message))
         {
             Job = job;
         }
