@@ -155,7 +155,7 @@ namespace FineTuning.Client
                     var decision = Retry.ForTransportFailure(attempt - 1);
                     if (decision.Retry)
                     {
-                        ClientLog.Warning($"{display} {what}; retry {attempt} of {Retry.MaxRetries} in {decision.Delay.TotalSeconds:0.###} s.");
+                        ClientLog.Verbose($"{display} {what}; retry {attempt} of {Retry.MaxRetries} in {decision.Delay.TotalSeconds:0.###} s.");
                         await Delay(decision.Delay, ct).ConfigureAwait(false);
                         continue;
                     }
@@ -190,7 +190,7 @@ namespace FineTuning.Client
                 var retry = Retry.ForResponse(attempt - 1, status, response.Headers, error?.Code, Now());
                 if (retry.Retry)
                 {
-                    ClientLog.Warning($"{method.Method} {uri.AbsoluteUri} -> {status} {response.ReasonPhrase}{(error?.Code is null ? string.Empty : " (" + error.Value.Code + ")")}; retry {attempt} of {Retry.MaxRetries} in {retry.Delay.TotalSeconds:0.###} s ({retry.Reason}).");
+                    ClientLog.Verbose($"{method.Method} {uri.AbsoluteUri} -> {status} {response.ReasonPhrase}{(error?.Code is null ? string.Empty : " (" + error.Value.Code + ")")}; retry {attempt} of {Retry.MaxRetries} in {retry.Delay.TotalSeconds:0.###} s ({retry.Reason}).");
                     response.Dispose();
                     await Delay(retry.Delay, ct).ConfigureAwait(false);
                     continue;

@@ -119,6 +119,18 @@ namespace FineTuning.Commands
             }
         }
 
+        private bool? _progressWanted;
+
+        /// <summary>Whether progress records would be shown (-ProgressAction, else $ProgressPreference).</summary>
+        internal bool ProgressWanted => _progressWanted ??= ProgressShown();
+
+        private bool ProgressShown()
+        {
+            object? value = MyInvocation.BoundParameters.TryGetValue("ProgressAction", out var bound) ? bound : GetVariableValue("ProgressPreference");
+            if (value is PSObject ps) value = ps.BaseObject;
+            return !(value is ActionPreference ap) || (ap != ActionPreference.SilentlyContinue && ap != ActionPreference.Ignore);
+        }
+
         private bool? _verboseWanted;
         private bool? _debugWanted;
 
@@ -242,7 +254,9 @@ namespace FineTuning.Commands
         public new bool ShouldProcess(string target, string action) => base.ShouldProcess(SafeStreams.Text(target), SafeStreams.Text(action));
 
         T IJobWaitHost.Run<T>(Func<CancellationToken, Task<T>> work) => Run(work);
-        bool IJobWaitHost.TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result) => TryRun(work, target, out result);
+        bool IJobWaitHost.ProgressWanted => ProgressWanted;
+        void IJobWaitHost.Seen(FineTuningJob job) { }
+        void IJobWaitHost.WriteWarning(string message) => WriteWarning(message);
         void IJobWaitHost.Sleep(TimeSpan interval) => Sleep(interval);
         void IJobWaitHost.WriteObject(object value) => WriteObject(value);
         void IJobWaitHost.WriteError(ErrorRecord record) => WriteError(record);

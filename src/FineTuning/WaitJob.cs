@@ -9,7 +9,7 @@ namespace FineTuning.Commands
     /// <summary>
     /// A PowerShell background job (Get-Job, Receive-Job, Wait-Job, Stop-Job) that waits for one fine-tuning job to reach
     /// a final state, made by Wait-FineTuningJob -AsJob and New-FineTuningJob -AsJob. Its output is the final job; a
-    /// failed or cancelled job is an error in its error stream, as with Wait-FineTuningJob; its progress and (when the
+    /// failed job is also an error in its error stream and a cancelled one a warning, as with Wait-FineTuningJob; its progress and (when the
     /// cmdlet was given -Verbose) the requests it made are in its other streams. It is named after the fine-tuning job.
     /// </summary>
     public sealed class FineTuningWaitJob : Job, IJobWaitHost
@@ -118,25 +118,11 @@ namespace FineTuning.Commands
             return task.GetAwaiter().GetResult();
         }
 
-        bool IJobWaitHost.TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
-        {
-            try
-            {
-                result = ((IJobWaitHost)this).Run(work);
-                if (result is FineTuningJob job) _status = job.Status;
-                return true;
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                Error.Add(ErrorMapping.ToErrorRecord(ex, target, "Job"));
-                result = default!;
-                return false;
-            }
-        }
+        bool IJobWaitHost.ProgressWanted => true;
+
+        void IJobWaitHost.Seen(FineTuningJob job) => _status = job.Status;
+
+        void IJobWaitHost.WriteWarning(string message) => Warning.Add(new WarningRecord(message));
 
         void IJobWaitHost.Sleep(TimeSpan interval)
         {

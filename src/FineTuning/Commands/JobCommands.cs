@@ -236,9 +236,40 @@ namespace FineTuning.Commands
                 WriteObject(job);
                 return;
             }
+            // The job exists (and is billed) from here on: its id is in the information stream before the wait begins,
+            // so a script keeps it (-InformationVariable) even when the wait is stopped.
+            WriteInformation(job, new[] { "FineTuningJobCreated" });
             var waiter = new JobWaiter(this, client, timeout, TimeSpan.FromSeconds(1));
-            waiter.WaitAndWrite(job.Id);
+            try
+            {
+                waiter.WaitAndWrite(job.Id);
+            }
+            catch (PipelineStoppedException)
+            {
+                StoppedWaiting(job.Id);
+                throw;
+            }
         }
+
+        /// <summary>
+        /// Ctrl+C ended the wait, not the job. The pipeline's streams are closed by then, so the note goes straight to the
+        /// host, where the person who pressed Ctrl+C reads it.
+        /// </summary>
+        private void StoppedWaiting(string jobId)
+        {
+            try
+            {
+                Host?.UI?.WriteWarningLine(StoppedWaitingMessage(jobId));
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                // A host without a console: the id is still in the information stream.
+            }
+        }
+
+        internal static string StoppedWaitingMessage(string jobId) =>
+            $"Stopped waiting; fine-tuning job {jobId} goes on running (and is billed). " +
+            $"Wait again: Wait-FineTuningJob {jobId}. Cancel it: Stop-FineTuningJob {jobId}.";
 
         private NewJobOptions BuildOptions()
         {

@@ -14,23 +14,34 @@ namespace FineTuning.Commands
     /// </summary>
     internal interface IJobWaitHost
     {
-        /// <summary>Runs a call; on failure reports a non-terminating error for <paramref name="target"/> and returns false.</summary>
-        bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result);
-
-        /// <summary>Runs a call; failures are thrown.</summary>
+        /// <summary>Runs a call; failures are thrown. A stop request (Ctrl+C, Stop-Job) ends it with an exception.</summary>
         T Run<T>(Func<CancellationToken, Task<T>> work);
 
         void WriteObject(object value);
         void WriteError(ErrorRecord record);
+        void WriteWarning(string message);
         void WriteProgress(ProgressRecord record);
+
+        /// <summary>Whether progress is shown or kept; when not, the waiter skips the calls that only feed it.</summary>
+        bool ProgressWanted { get; }
+
+        /// <summary>The latest state seen of a job waited for.</summary>
+        void Seen(FineTuningJob job);
 
         /// <summary>Waits; a stop request (Ctrl+C, Stop-Job) ends the wait with an exception.</summary>
         void Sleep(TimeSpan interval);
     }
 
     /// <summary>
-    /// Polls a job until it reaches a final state, with progress; shared by Wait-FineTuningJob, New-FineTuningJob -Wait
-    /// and the background jobs of -AsJob.
+    /// Polls jobs until they reach a final state, with progress; shared by Wait-FineTuningJob, New-FineTuningJob -Wait
+    /// and the background jobs of -AsJob. Several jobs are polled together, one list request per round where it holds
+    /// them all, at the pace of a <see cref="PollSchedule"/>. A timeout bounds the whole wait, the requests it makes
+    /// and their retries included.
+    /// <para>
+    /// What it writes, for each job: the job as last seen, always (in the order the jobs end); a failed job is also a
+    /// JobFailed error; a cancelled job is also a warning (someone chose to cancel it; it is not a failure of the wait);
+    /// a job still unfinished when the timeout passes is also a WaitTimeout error.
+    /// </para>
     /// </summary>
     internal sealed class JobWaiter
     {
@@ -41,6 +52,7 @@ namespace FineTuning.Commands
         private readonly TimeSpan? _timeout;
         private readonly TimeSpan _firstInterval;
         private readonly TimeSpan _maxInterval;
+        private readonly System.Diagnostics.Stopwatch _clock = new System.Diagnostics.Stopwatch();
 
         public JobWaiter(IJobWaitHost host, FineTuningClient client, TimeSpan? timeout, TimeSpan firstInterval)
         {
@@ -51,50 +63,89 @@ namespace FineTuning.Commands
             // A local emulator finishes jobs in seconds: polling it slowly would only add waiting.
             _maxInterval = client.Connection.Kind == ServiceKind.Emulator || client.Connection.InProcess
                 ? TimeSpan.FromSeconds(Math.Max(1, firstInterval.TotalSeconds))
-                : TimeSpan.FromSeconds(30);
+                : TimeSpan.FromSeconds(Math.Max(60, firstInterval.TotalSeconds));
         }
 
-        /// <summary>Waits for one job and writes it; failed, cancelled or timed-out jobs also get a non-terminating error.</summary>
-        public void WaitAndWrite(string jobId)
+        public void WaitAndWrite(string jobId) => WaitAndWrite(new[] { jobId });
+
+        /// <summary>Waits for the jobs together and writes each as it ends (see the class summary for what is written).</summary>
+        public void WaitAndWrite(IReadOnlyList<string> jobIds)
         {
-            var activityId = System.Threading.Interlocked.Increment(ref _nextActivityId);
-            var activity = $"Waiting for fine-tuning job {jobId}";
+            _clock.Restart();
+            var pending = jobIds.Distinct(StringComparer.Ordinal).ToList();
+            var last = new Dictionary<string, FineTuningJob>(StringComparer.Ordinal);
+            var activities = pending.ToDictionary(id => id, id => Interlocked.Increment(ref _nextActivityId), StringComparer.Ordinal);
+            var schedule = new PollSchedule(_firstInterval, _maxInterval);
             var started = DateTime.UtcNow;
-            var interval = _firstInterval;
-            FineTuningJob? job = null;
             try
             {
-                while (true)
+                while (pending.Count > 0)
                 {
-                    if (!_host.TryRun(ct => _client.GetJobAsync(jobId, ct), jobId, out job)) return;
-                    if (JobStatus.IsFinal(job.Status)) break;
-
-                    var metrics = LatestMetrics(jobId);
-                    _host.WriteProgress(Progress(activityId, activity, job, metrics, started));
-
-                    if (_timeout.HasValue && DateTime.UtcNow - started >= _timeout.Value)
+                    // One round: the list page first when several jobs are waited for, then a GET for each job it did not hold.
+                    IReadOnlyDictionary<string, FineTuningJob>? batch = null;
+                    if (pending.Count > 1)
                     {
-                        _host.WriteError(new ErrorRecord(
-                            new TimeoutException($"Job {jobId} was still '{job.Status}' after {_timeout.Value.TotalSeconds:0.#} s; it goes on running. Run Wait-FineTuningJob again to keep waiting."),
-                            "WaitTimeout", ErrorCategory.OperationTimeout, jobId));
-                        _host.WriteObject(job);
-                        return;
+                        var listed = TryCall(ct => JobBatch.FromListAsync(_client, pending, ct), null, report: false, out batch);
+                        if (listed == Outcome.Deadline) break;
                     }
-                    var sleep = interval;
-                    if (_timeout.HasValue)
+                    foreach (var id in pending.ToList())
                     {
-                        var left = _timeout.Value - (DateTime.UtcNow - started);
-                        if (left < sleep) sleep = left < TimeSpan.Zero ? TimeSpan.Zero : left;
+                        if (batch is null || !batch.TryGetValue(id, out var job))
+                        {
+                            var got = TryCall(ct => _client.GetJobAsync(id, ct), id, report: true, out job);
+                            if (got == Outcome.Deadline) goto timedOut;
+                            if (got == Outcome.Failed)
+                            {
+                                pending.Remove(id);
+                                Complete(activities, id);
+                                continue;
+                            }
+                        }
+                        last[id] = job;
+                        _host.Seen(job);
+                        if (JobStatus.IsFinal(job.Status))
+                        {
+                            pending.Remove(id);
+                            Complete(activities, id);
+                            WriteFinal(job);
+                            continue;
+                        }
+                        if (_host.ProgressWanted)
+                        {
+                            var metrics = LatestMetrics(id, out var expired);
+                            if (expired) goto timedOut;
+                            _host.WriteProgress(Progress(activities[id], id, job, metrics, started));
+                        }
                     }
-                    _host.Sleep(sleep);
-                    interval = TimeSpan.FromMilliseconds(Math.Min(_maxInterval.TotalMilliseconds, interval.TotalMilliseconds * 1.5));
+                    if (pending.Count == 0) break;
+
+                    var left = Left();
+                    if (left <= TimeSpan.Zero) break;
+                    var soonest = pending.Select(id => last.TryGetValue(id, out var j) ? j.EstimatedFinish : null)
+                        .Where(f => f.HasValue).DefaultIfEmpty().Min();
+                    var sleep = schedule.Next(DateTimeOffset.UtcNow, soonest);
+                    _host.Sleep(left < sleep ? left : sleep);
+                }
+            timedOut:
+                foreach (var id in pending)
+                {
+                    last.TryGetValue(id, out var job);
+                    var seconds = _timeout.GetValueOrDefault().TotalSeconds;
+                    var message = job is null
+                        ? $"No answer about job {id} came within {seconds:0.#} s; the job itself is not affected. Run Wait-FineTuningJob again to keep waiting."
+                        : $"Job {id} was still '{job.Status}' after {seconds:0.#} s; it goes on running. Run Wait-FineTuningJob again to keep waiting.";
+                    _host.WriteError(new ErrorRecord(new TimeoutException(message), "WaitTimeout", ErrorCategory.OperationTimeout, id));
+                    if (job != null) _host.WriteObject(job);
                 }
             }
             finally
             {
-                _host.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                foreach (var id in activities.Keys.ToList()) Complete(activities, id);
             }
+        }
 
+        private void WriteFinal(FineTuningJob job)
+        {
             if (job.Status == JobStatus.Failed)
             {
                 var code = job.Error?.Code ?? "unknown_error";
@@ -106,30 +157,79 @@ namespace FineTuning.Commands
             }
             else if (job.Status == JobStatus.Cancelled)
             {
-                _host.WriteError(new ErrorRecord(
-                    new FineTuningJobFailedException(job, $"Job {job.Id} was cancelled."),
-                    "JobCancelled", ErrorCategory.OperationStopped, job));
+                _host.WriteWarning($"Job {job.Id} was cancelled.");
             }
             _host.WriteObject(job);
         }
 
-        private StepMetrics? LatestMetrics(string jobId)
+        private void Complete(Dictionary<string, int> activities, string id)
         {
+            if (!activities.TryGetValue(id, out var activityId)) return;
+            activities.Remove(id);
+            _host.WriteProgress(new ProgressRecord(activityId, Activity(id), "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private static string Activity(string jobId) => $"Waiting for fine-tuning job {jobId}";
+
+        /// <summary>What is left of the timeout (the longest span when there is none).</summary>
+        private TimeSpan Left() => _timeout.HasValue ? _timeout.Value - _clock.Elapsed : TimeSpan.MaxValue;
+
+        private enum Outcome { Done, Failed, Deadline }
+
+        /// <summary>
+        /// Runs a call bounded by what is left of the timeout. A failure is written as an error for
+        /// <paramref name="target"/> when <paramref name="report"/> is set; a stop request is thrown.
+        /// </summary>
+        private Outcome TryCall<T>(Func<CancellationToken, Task<T>> work, object? target, bool report, out T result)
+        {
+            result = default!;
+            var bounded = work;
+            if (_timeout.HasValue)
+            {
+                bounded = async ct =>
+                {
+                    var left = Left();
+                    if (left <= TimeSpan.Zero) throw new DeadlineException();
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    deadline.CancelAfter(left);
+                    try
+                    {
+                        return await work(deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        throw new DeadlineException();
+                    }
+                };
+            }
             try
             {
-                var page = _host.Run(ct => _client.ListEventsAsync(jobId, null, 10, ct));
-                return page.Data.Select(e => e.Metrics).FirstOrDefault(m => m != null);
+                result = _host.Run(bounded);
+                return Outcome.Done;
+            }
+            catch (DeadlineException)
+            {
+                return Outcome.Deadline;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
             {
-                return null; // progress is a courtesy: a failed events call must not end the wait
+                if (report) _host.WriteError(ErrorMapping.ToErrorRecord(ex, target, "Job"));
+                return Outcome.Failed;
             }
         }
 
-        private static ProgressRecord Progress(int id, string activity, FineTuningJob job, StepMetrics? metrics, DateTime started)
+        private StepMetrics? LatestMetrics(string jobId, out bool expired)
+        {
+            // Progress is a courtesy: a failed events call does not end the wait.
+            var outcome = TryCall(ct => _client.ListEventsAsync(jobId, null, 10, ct), jobId, report: false, out var page);
+            expired = outcome == Outcome.Deadline;
+            return outcome == Outcome.Done ? page.Data.Select(e => e.Metrics).FirstOrDefault(m => m != null) : null;
+        }
+
+        private static ProgressRecord Progress(int id, string jobId, FineTuningJob job, StepMetrics? metrics, DateTime started)
         {
             var status = $"Status: {job.Status}";
-            var record = new ProgressRecord(id, activity, status);
+            var record = new ProgressRecord(id, Activity(jobId), status);
             if (metrics?.Step is long step && metrics.TotalSteps is long total && total > 0)
             {
                 record.StatusDescription = $"Status: {job.Status}, step {step} of {total}" +
@@ -143,6 +243,11 @@ namespace FineTuning.Commands
             }
             record.CurrentOperation = $"Elapsed {(DateTime.UtcNow - started):hh\\:mm\\:ss}";
             return record;
+        }
+
+        /// <summary>The timeout ended a call: not a failure of the service, so it is reported as the wait's timeout.</summary>
+        private sealed class DeadlineException : Exception
+        {
         }
     }
 
@@ -158,7 +263,10 @@ namespace FineTuning.Commands
         public string? ErrorCode => Job.Error?.Code;
     }
 
-    /// <summary>Wait-FineTuningJob: waits for jobs to reach a final state.</summary>
+    /// <summary>
+    /// Wait-FineTuningJob: waits for jobs to reach a final state, all of them in one polling loop, and writes each
+    /// as it ends (what else is written for failed, cancelled and timed-out jobs: see <see cref="JobWaiter"/>).
+    /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "FineTuningJob")]
     [OutputType(typeof(FineTuningJob))]
     [OutputType(typeof(FineTuningWaitJob))]
@@ -195,8 +303,17 @@ namespace FineTuning.Commands
                 }
                 return;
             }
-            var waiter = new JobWaiter(this, Client, timeout, interval);
-            foreach (var id in Id) waiter.WaitAndWrite(id);
+            // Jobs from the pipeline are gathered and waited for together, in one polling loop.
+            _ids.AddRange(Id);
+        }
+
+        private readonly List<string> _ids = new List<string>();
+
+        protected override void EndProcessing()
+        {
+            if (AsJob || _ids.Count == 0) return;
+            var timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
+            new JobWaiter(this, Client, timeout, TimeSpan.FromSeconds(PollIntervalSec)).WaitAndWrite(_ids);
         }
     }
 
