@@ -122,7 +122,7 @@ namespace FineTuning.Commands
 
         void IJobWaitHost.Seen(FineTuningJob job) => _status = job.Status;
 
-        void IJobWaitHost.WriteWarning(string message) => Warning.Add(new WarningRecord(message));
+        void IJobWaitHost.WriteWarning(string message) => Warning.Add(new WarningRecord(SafeStreams.Text(message)));
 
         void IJobWaitHost.Sleep(TimeSpan interval)
         {

@@ -79,11 +79,11 @@ Describe 'Control characters from a service never reach the terminal' {
         $e[0].Exception.Message | Should -BeLike 'Job ftjob-x failed (bad*'
     }
 
-    It 'cleans the warning about a retry, which quotes the error code' {
+    It 'cleans the verbose note about a retry, which quotes the error code' {
         Connect-FineTuningService -BaseUri "$($Server.BaseUri)/v1" -ApiKey $SecureKey -MaxRetries 1
         $r = $Server.Json('GET', '/v1/fine_tuning/jobs/ftjob-x', '{"error":{"message":"slow down","type":"requests","code":"rate\u001b]0;T\u0007"}}', 429)
         $r.Headers['retry-after-ms'] = '1'
-        Get-FineTuningJob ftjob-x -WarningVariable w -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $w = @(Get-FineTuningJob ftjob-x -Verbose -ErrorAction SilentlyContinue 4>&1 | Where-Object { "$_" -match 'retry 1 of 1' })
         $w.Count | Should -BeGreaterThan 0
         Test-TerminalUnsafe ($w -join "`n") | Should -BeFalse
     }

@@ -259,7 +259,7 @@ namespace FineTuning.Commands
         {
             try
             {
-                Host?.UI?.WriteWarningLine(StoppedWaitingMessage(jobId));
+                Host?.UI?.WriteWarningLine(SafeStreams.Text(StoppedWaitingMessage(jobId)));
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
