@@ -28,6 +28,7 @@
         'Grant-FineTuningCheckpointPermission'
         'Revoke-FineTuningCheckpointPermission'
         'New-FineTuningJob'
+        'ConvertTo-FineTuningJobSpec'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'
         'Suspend-FineTuningJob'

@@ -24,6 +24,12 @@ namespace FineTuning.Commands
                     category = ErrorCategory.InvalidArgument;
                     target = p.Value ?? target;
                     break;
+                case JobSpecException spec:
+                    id = spec.Problem == JobSpecProblem.FileNotFound ? "JobSpecFileNotFound"
+                        : spec.Problem == JobSpecProblem.NotOnTarget ? "SettingNotOnTarget" : "InvalidJobSpec";
+                    category = spec.Problem == JobSpecProblem.FileNotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument;
+                    action = spec.Suggestion;
+                    break;
                 case FineTuningServiceException s:
                     (id, category, action) = Classify(s, noun);
                     break;

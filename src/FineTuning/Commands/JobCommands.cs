@@ -117,17 +117,22 @@ namespace FineTuning.Commands
     }
 
     /// <summary>New-FineTuningJob: creates a fine-tuning job.</summary>
-    [Cmdlet(VerbsCommon.New, "FineTuningJob", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.New, "FineTuningJob", SupportsShouldProcess = true, DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(FineTuningJob))]
     [OutputType(typeof(FineTuningWaitJob))]
-    public sealed class NewFineTuningJobCommand : FineTuningCmdlet
+    public sealed partial class NewFineTuningJobCommand : FineTuningCmdlet
     {
-        [Parameter(Mandatory = true)]
+        private const string ParametersSet = "Parameters";
+        private const string SpecSet = "Spec";
+
+        [Parameter(Mandatory = true, ParameterSetName = ParametersSet)]
+        [Parameter(ParameterSetName = SpecSet)]
         [ArgumentCompleter(typeof(ModelCompleter))]
         [ValidateNotNullOrEmpty]
         public string Model { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ParametersSet)]
+        [Parameter(ParameterSetName = SpecSet)]
         [Alias("training_file")]
         [ArgumentCompleter(typeof(TrainingFileCompleter))]
         [ValidateNotNull]
@@ -183,15 +188,24 @@ namespace FineTuning.Commands
         // While the job is being created, a 404 can only mean a file it names does not exist.
         private bool _creating;
 
+        // Jobs this call created (a spec's uploads are removed again when its job could not be made).
+        private int _created;
+
         protected override string Noun => _creating ? "File" : "Job";
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == SpecSet)
+            {
+                CreateFromSpec();
+                return;
+            }
             NewJobOptions options;
             try
             {
                 if (Wait && AsJob)
                     throw new ParameterValidationException("AsJob", "-Wait and -AsJob cannot be used together: -Wait waits here, -AsJob waits in a background job.");
+                CheckBudgetParameters();
                 options = BuildOptions();
                 options.Validate();
             }
@@ -201,18 +215,25 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
                 return;
             }
+            CheckTarget(options, null);
             if (Hyperparameters != null)
             {
                 WriteWarning("-Hyperparameters sends the deprecated top-level 'hyperparameters' field; " +
                     "prefer -Epochs, -BatchSize and -LearningRateMultiplier, which go in the 'method' object.");
             }
+            if (HasBudget && !CheckBudget(null, options, null, null)) return;
 
-            var request = options.ToRequest();
             var description = $"{options.EffectiveMethod} job on model '{options.Model}' with training file '{options.TrainingFile}'" +
                 (options.ValidationFile is null ? string.Empty : $" and validation file '{options.ValidationFile}'") +
                 (Suffix is null ? string.Empty : $", suffix '{Suffix}'");
             if (!ShouldProcess(description, "Create fine-tuning job")) return;
+            CreateAndWrite(options);
+        }
 
+        /// <summary>Sends the request and writes the job, or waits for it (-Wait, -AsJob).</summary>
+        private void CreateAndWrite(NewJobOptions options)
+        {
+            var request = options.ToRequest();
             var client = Client;
             FineTuningJob job;
             _creating = true;
@@ -224,6 +245,7 @@ namespace FineTuning.Commands
             {
                 _creating = false;
             }
+            _created++;
             WriteVerbose($"Created {job.Id} ({job.Status}).");
             var timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
             if (AsJob)

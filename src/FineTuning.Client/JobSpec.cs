@@ -1,0 +1,533 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace FineTuning.Client
+{
+    /// <summary>What is wrong with a job spec, and where: the spec (its path) and the key.</summary>
+    public enum JobSpecProblem
+    {
+        /// <summary>An unknown key, a value of the wrong kind, or a value the service would refuse.</summary>
+        Invalid,
+        /// <summary>A data file the spec names does not exist.</summary>
+        FileNotFound,
+        /// <summary>A setting the target service has no equivalent for (a model name, a method).</summary>
+        NotOnTarget,
+    }
+
+    /// <summary>A job spec breaks a rule; <see cref="Key"/> names the key and <see cref="Source"/> the spec.</summary>
+    public sealed class JobSpecException : ArgumentException
+    {
+        private readonly string _message;
+
+        public JobSpecException(string source, string? key, string message, JobSpecProblem problem = JobSpecProblem.Invalid, string? suggestion = null)
+            : base(message, key)
+        {
+            SpecSource = source;
+            Key = key;
+            Problem = problem;
+            Suggestion = suggestion;
+            Reason = message;
+            _message = key is null ? $"Job spec {source}: {message}" : $"Job spec {source}, key '{key}': {message}";
+        }
+
+        /// <summary>The spec's path, or "the spec hashtable".</summary>
+        public string SpecSource { get; }
+
+        /// <summary>What is wrong, without the spec and the key.</summary>
+        public string Reason { get; }
+
+        public override string Message => _message;
+
+        /// <summary>The key at fault; null when the spec as a whole is at fault (it does not parse).</summary>
+        public string? Key { get; }
+
+        public JobSpecProblem Problem { get; }
+
+        /// <summary>What to change in the spec, when there is an obvious change.</summary>
+        public string? Suggestion { get; }
+
+    }
+
+    /// <summary>A data file of a spec: a local path (uploaded before the job is made) or a file id the service has.</summary>
+    public sealed class JobSpecFile
+    {
+        private JobSpecFile(string? path, string? id)
+        {
+            Path = path;
+            Id = id;
+        }
+
+        /// <summary>The full path of a local file, or null.</summary>
+        public string? Path { get; }
+
+        /// <summary>The id of an uploaded file, or null.</summary>
+        public string? Id { get; }
+
+        public bool IsLocal => Path != null;
+
+        public static JobSpecFile Local(string path) => new JobSpecFile(path, null);
+
+        public static JobSpecFile Remote(string id) => new JobSpecFile(null, id);
+
+        public override string ToString() => Path ?? Id ?? string.Empty;
+    }
+
+    /// <summary>
+    /// A job written down as data (a .psd1 or .json file, or a hashtable): everything New-FineTuningJob takes, under the
+    /// names of its parameters. <see cref="Read"/> checks it completely before anything is sent: unknown keys, values of
+    /// the wrong kind, values out of the service's range, and data files that do not exist.
+    /// </summary>
+    public sealed class JobSpec
+    {
+        /// <summary>The keys a spec may hold, in the order a written spec lists them.</summary>
+        public static readonly IReadOnlyList<string> Keys = new[]
+        {
+            "Model", "Method", "TrainingFile", "ValidationFile", "Epochs", "BatchSize", "LearningRateMultiplier", "Beta",
+            "ReasoningEffort", "ComputeMultiplier", "EvalInterval", "EvalSamples", "Grader", "ResponseFormat", "Hyperparameters",
+            "Suffix", "Seed", "Metadata", "WandbProject", "WandbName", "WandbEntity", "WandbTag",
+        };
+
+        private static readonly Regex FileIdPattern = new Regex("^file-[A-Za-z0-9_-]{1,128}$", RegexOptions.CultureInvariant);
+
+        public string Source { get; private set; } = string.Empty;
+        public string? Model { get; set; }
+        public TuningMethod? Method { get; set; }
+        public JobSpecFile? TrainingFile { get; set; }
+        public JobSpecFile? ValidationFile { get; set; }
+        public int? Epochs { get; set; }
+        public int? BatchSize { get; set; }
+        public double? LearningRateMultiplier { get; set; }
+        public double? Beta { get; set; }
+        public string? ReasoningEffort { get; set; }
+        public double? ComputeMultiplier { get; set; }
+        public int? EvalInterval { get; set; }
+        public int? EvalSamples { get; set; }
+        public JsonElement? Grader { get; set; }
+        public JsonElement? ResponseFormat { get; set; }
+        public IDictionary<string, object?>? Hyperparameters { get; set; }
+        public string? Suffix { get; set; }
+        public long? Seed { get; set; }
+        public IDictionary<string, string>? Metadata { get; set; }
+        public string? WandbProject { get; set; }
+        public string? WandbName { get; set; }
+        public string? WandbEntity { get; set; }
+        public string[]? WandbTag { get; set; }
+
+        /// <summary>The local files to upload before the job is made, by key.</summary>
+        public IEnumerable<(string Key, string Path)> LocalFiles
+        {
+            get
+            {
+                if (TrainingFile?.Path != null) yield return ("TrainingFile", TrainingFile.Path);
+                if (ValidationFile?.Path != null) yield return ("ValidationFile", ValidationFile.Path);
+            }
+        }
+
+        /// <summary>Reads a JSON spec's text; <paramref name="baseFolder"/> is where relative data paths start (the spec's folder).</summary>
+        public static JobSpec ReadJson(string json, string source, string baseFolder, Func<string, bool>? fileExists = null) =>
+            Read(ParseJson(json, source), source, baseFolder, fileExists);
+
+        /// <summary>A JSON spec's text as plain data (keys in file order, matched without regard to case), not yet checked.</summary>
+        public static IDictionary ParseJson(string json, string source)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            }
+            catch (JsonException ex)
+            {
+                var where = ex.LineNumber.HasValue ? $" (line {ex.LineNumber + 1})" : string.Empty;
+                throw new JobSpecException(source, null, $"the file is not valid JSON{where}: {ex.Message}");
+            }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new JobSpecException(source, null, $"a spec is a JSON object of settings; this file holds a {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+                var map = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (map.Contains(p.Name)) throw new JobSpecException(source, p.Name, "the key appears twice.");
+                    map[p.Name] = Plain(p.Value);
+                }
+                return map;
+            }
+        }
+
+        /// <summary>JSON as plain .NET values: dictionaries, lists, strings, longs or doubles, booleans, null.</summary>
+        private static object? Plain(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var map = new OrderedDictionary(StringComparer.Ordinal);
+                    foreach (var p in e.EnumerateObject()) map[p.Name] = Plain(p.Value);
+                    return map;
+                case JsonValueKind.Array: return e.EnumerateArray().Select(Plain).ToList();
+                case JsonValueKind.String: return e.GetString();
+                case JsonValueKind.Number: return e.TryGetInt64(out var l) ? (object)l : e.GetDouble();
+                case JsonValueKind.True: return true;
+                case JsonValueKind.False: return false;
+                default: return null;
+            }
+        }
+
+        /// <summary>
+        /// Reads a spec from plain data (a hashtable; PowerShell wrappers already removed). Checks every key and value;
+        /// throws <see cref="JobSpecException"/> for the first problem.
+        /// </summary>
+        public static JobSpec Read(IDictionary data, string source, string baseFolder, Func<string, bool>? fileExists = null)
+        {
+            if (data is null) throw new ArgumentNullException(nameof(data));
+            fileExists ??= File.Exists;
+            var spec = new JobSpec { Source = source };
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in data)
+            {
+                var given = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                var key = Keys.FirstOrDefault(k => string.Equals(k, given, StringComparison.OrdinalIgnoreCase));
+                if (key is null)
+                {
+                    var near = Keys.Where(k => k.StartsWith(given.Length >= 3 ? given.Substring(0, 3) : given, StringComparison.OrdinalIgnoreCase)).ToList();
+                    throw new JobSpecException(source, given, "unknown key." + (near.Count > 0 ? $" Did you mean {string.Join(" or ", near.Select(n => "'" + n + "'"))}?" : string.Empty) +
+                        $" A spec takes: {string.Join(", ", Keys)}.");
+                }
+                if (!seen.Add(key)) throw new JobSpecException(source, key, "the key appears twice.");
+                var value = entry.Value;
+                if (value is null) continue; // a key set to null is the same as a key left out
+                spec.Set(key, value, baseFolder, fileExists);
+            }
+            if (spec.Model is null) throw new JobSpecException(source, "Model", "a spec needs a model, e.g. Model = 'gpt-4o-mini-2024-07-18'.");
+            if (spec.TrainingFile is null) throw new JobSpecException(source, "TrainingFile", "a spec needs a training file: a path (relative to the spec's folder) or a file id such as 'file-abc123'.");
+            spec.Check();
+            return spec;
+        }
+
+        private void Set(string key, object value, string baseFolder, Func<string, bool> fileExists)
+        {
+            switch (key)
+            {
+                case "Model": Model = Text(key, value); break;
+                case "Method":
+                    var m = Text(key, value);
+                    if (!Enum.TryParse<TuningMethod>(m, true, out var method) || !Enum.IsDefined(typeof(TuningMethod), method) || m.Trim().Length == 0 || char.IsDigit(m.Trim()[0]))
+                        throw new JobSpecException(Source, key, $"'{m}' is not a method; use Supervised, Dpo or Reinforcement.");
+                    Method = method;
+                    break;
+                case "TrainingFile": TrainingFile = DataFile(key, value, baseFolder, fileExists); break;
+                case "ValidationFile": ValidationFile = DataFile(key, value, baseFolder, fileExists); break;
+                case "Epochs": Epochs = Whole(key, value); break;
+                case "BatchSize": BatchSize = Whole(key, value); break;
+                case "LearningRateMultiplier": LearningRateMultiplier = Number(key, value); break;
+                case "Beta": Beta = Number(key, value); break;
+                case "ReasoningEffort": ReasoningEffort = Text(key, value); break;
+                case "ComputeMultiplier": ComputeMultiplier = Number(key, value); break;
+                case "EvalInterval": EvalInterval = Whole(key, value); break;
+                case "EvalSamples": EvalSamples = Whole(key, value); break;
+                case "Grader": Grader = Json(key, value); break;
+                case "ResponseFormat": ResponseFormat = Json(key, value); break;
+                case "Hyperparameters":
+                    if (!(value is IDictionary h)) throw new JobSpecException(Source, key, "takes a table such as @{ n_epochs = 3 }.");
+                    var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (DictionaryEntry e in h) map[Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty] = e.Value;
+                    Hyperparameters = map;
+                    break;
+                case "Suffix": Suffix = Text(key, value, allowEmpty: true); break;
+                case "Seed":
+                    var seed = Number(key, value);
+                    if (seed is null || Math.Abs(seed.Value - Math.Round(seed.Value)) > 0) throw new JobSpecException(Source, key, $"must be a whole number (got {value}).");
+                    if (seed < 0 || seed > int.MaxValue) throw new JobSpecException(Source, key, $"Seed {seed} is out of range; it must be 0 to {int.MaxValue}.");
+                    Seed = (long)seed.Value;
+                    break;
+                case "Metadata":
+                    if (!(value is IDictionary md)) throw new JobSpecException(Source, key, "takes a table of text values such as @{ team = 'docs' }.");
+                    var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (DictionaryEntry e in md)
+                    {
+                        var k = Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                        if (e.Value is null || e.Value is IDictionary || (e.Value is IEnumerable && !(e.Value is string)))
+                            throw new JobSpecException(Source, key, $"the value of '{k}' must be text.");
+                        meta[k] = Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? string.Empty;
+                    }
+                    Metadata = meta;
+                    break;
+                case "WandbProject": WandbProject = Text(key, value); break;
+                case "WandbName": WandbName = Text(key, value); break;
+                case "WandbEntity": WandbEntity = Text(key, value); break;
+                case "WandbTag":
+                    WandbTag = value is string one ? new[] { one }
+                        : value is IEnumerable list && !(value is IDictionary) ? list.Cast<object?>().Select(t => t as string ?? throw new JobSpecException(Source, key, "tags must be text.")).ToArray()
+                        : throw new JobSpecException(Source, key, "takes a tag or a list of tags.");
+                    break;
+            }
+        }
+
+        private string Text(string key, object value, bool allowEmpty = false)
+        {
+            if (!(value is string s)) throw new JobSpecException(Source, key, $"must be text (got {Describe(value)}).");
+            if (!allowEmpty && s.Trim().Length == 0) throw new JobSpecException(Source, key, "must not be empty.");
+            return s;
+        }
+
+        private double? Number(string key, object value)
+        {
+            switch (value)
+            {
+                case string s when string.Equals(s.Trim(), "auto", StringComparison.OrdinalIgnoreCase): return null;
+                case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed): return Finite(key, parsed);
+                case bool _:
+                case string _:
+                    throw new JobSpecException(Source, key, $"must be a number or 'auto' (got {Describe(value)}).");
+                case IConvertible c when !(value is char):
+                    try { return Finite(key, c.ToDouble(CultureInfo.InvariantCulture)); }
+                    catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException) { }
+                    break;
+            }
+            throw new JobSpecException(Source, key, $"must be a number or 'auto' (got {Describe(value)}).");
+        }
+
+        private double Finite(string key, double d)
+        {
+            if (double.IsNaN(d) || double.IsInfinity(d)) throw new JobSpecException(Source, key, "must be a finite number.");
+            return d;
+        }
+
+        private int? Whole(string key, object value)
+        {
+            var d = Number(key, value);
+            if (d is null) return null;
+            if (Math.Abs(d.Value - Math.Round(d.Value)) > 0 || d < int.MinValue || d > int.MaxValue)
+                throw new JobSpecException(Source, key, $"must be a whole number or 'auto' (got {d.Value.ToString("R", CultureInfo.InvariantCulture)}).");
+            return (int)d.Value;
+        }
+
+        private JsonElement Json(string key, object value)
+        {
+            if (value is string s)
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(s);
+                    if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JobSpecException(Source, key, "must be a table (or JSON text of an object).");
+                    return doc.RootElement.Clone();
+                }
+                catch (JsonException ex)
+                {
+                    throw new JobSpecException(Source, key, $"is text but not JSON: {ex.Message}");
+                }
+            }
+            if (!(value is IDictionary)) throw new JobSpecException(Source, key, $"must be a table (or JSON text of an object), got {Describe(value)}.");
+            try
+            {
+                return JsonValueConverter.FromObject(value);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new JobSpecException(Source, key, ex.Message);
+            }
+        }
+
+        private JobSpecFile DataFile(string key, object value, string baseFolder, Func<string, bool> fileExists)
+        {
+            var text = Text(key, value).Trim();
+            string full;
+            try
+            {
+                full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseFolder, text));
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
+            {
+                throw new JobSpecException(Source, key, $"'{text}' is neither a file id nor a usable path ({ex.Message}).");
+            }
+            if (fileExists(full)) return JobSpecFile.Local(full);
+            if (FileIdPattern.IsMatch(text)) return JobSpecFile.Remote(text);
+            throw new JobSpecException(Source, key, $"file '{full}' does not exist (a relative path starts at the spec's folder, {baseFolder}); " +
+                "give the path of a JSONL file or the id of an uploaded file such as 'file-abc123'.", JobSpecProblem.FileNotFound);
+        }
+
+        private static string Describe(object? value) => value switch
+        {
+            null => "nothing",
+            string s => $"'{s}'",
+            IDictionary _ => "a table",
+            IEnumerable _ => "a list",
+            bool b => b ? "$true" : "$false",
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? value.GetType().Name,
+        };
+
+        /// <summary>The options the spec stands for, with the given file ids in place of local paths.</summary>
+        public NewJobOptions ToOptions(string? trainingFileId = null, string? validationFileId = null) => new NewJobOptions
+        {
+            Model = Model,
+            TrainingFile = trainingFileId ?? TrainingFile?.Id ?? (TrainingFile?.IsLocal == true ? "file-pending-upload" : null),
+            ValidationFile = validationFileId ?? ValidationFile?.Id ?? (ValidationFile?.IsLocal == true ? "file-pending-upload" : null),
+            Method = Method,
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            LearningRateMultiplier = LearningRateMultiplier,
+            Beta = Beta,
+            ReasoningEffort = ReasoningEffort,
+            ComputeMultiplier = ComputeMultiplier,
+            EvalInterval = EvalInterval,
+            EvalSamples = EvalSamples,
+            Grader = Grader,
+            ResponseFormat = ResponseFormat,
+            Hyperparameters = Hyperparameters,
+            Suffix = Suffix,
+            Seed = Seed,
+            Metadata = Metadata,
+            WandbProject = WandbProject,
+            WandbName = WandbName,
+            WandbEntity = WandbEntity,
+            WandbTag = WandbTag,
+        };
+
+        /// <summary>Applies the service's rules (as New-FineTuningJob does), naming the spec's key.</summary>
+        public void Check()
+        {
+            try
+            {
+                ToOptions().Validate();
+            }
+            catch (ParameterValidationException ex)
+            {
+                var key = Keys.FirstOrDefault(k => k == ex.ParamName) ?? ex.ParamName;
+                throw new JobSpecException(Source, key, ex.Message.Split(new[] { Environment.NewLine }, StringSplitOptions.None)[0]
+                    .Replace("-" + key, key).Replace(" (Parameter '" + ex.ParamName + "')", string.Empty));
+            }
+        }
+
+        // ------------------------------------------------------------------ writing specs
+
+        /// <summary>
+        /// The spec of an existing job: its model, method, the hyperparameters it used, suffix, seed, metadata and
+        /// integrations, and its data as the given local paths or, without them, the job's file ids.
+        /// </summary>
+        public static OrderedDictionary FromJob(FineTuningJob job, string? trainingPath = null, string? validationPath = null)
+        {
+            if (job is null) throw new ArgumentNullException(nameof(job));
+            var spec = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+            spec["Model"] = job.Model;
+            var type = job.MethodType;
+            spec["Method"] = type == "dpo" ? "Dpo" : type == "reinforcement" ? "Reinforcement" : "Supervised";
+            if (trainingPath != null || job.TrainingFile != null) spec["TrainingFile"] = trainingPath ?? job.TrainingFile;
+            if (validationPath != null || job.ValidationFile != null) spec["ValidationFile"] = validationPath ?? job.ValidationFile;
+            var settings = job.Method?.Settings;
+            var h = settings?.Hyperparameters ?? job.Hyperparameters;
+            if (h != null)
+            {
+                void Whole(string key, HyperparameterValue? v) { if (v?.Number is double n) spec[key] = (int)Math.Round(n); }
+                void Num(string key, HyperparameterValue? v) { if (v?.Number is double n) spec[key] = n; }
+                Whole("Epochs", h.NEpochs);
+                Whole("BatchSize", h.BatchSize);
+                Num("LearningRateMultiplier", h.LearningRateMultiplier);
+                if (type == "dpo") Num("Beta", h.Beta);
+                if (type == "reinforcement")
+                {
+                    if (h.ReasoningEffort?.Text is string effort && !h.ReasoningEffort.Value.IsAuto) spec["ReasoningEffort"] = effort;
+                    Num("ComputeMultiplier", h.ComputeMultiplier);
+                    Whole("EvalInterval", h.EvalInterval);
+                    Whole("EvalSamples", h.EvalSamples);
+                }
+            }
+            if (type == "reinforcement")
+            {
+                if (settings?.Grader is JsonElement g && g.ValueKind == JsonValueKind.Object) spec["Grader"] = Plain(g);
+                if (settings?.ResponseFormat is JsonElement rf && rf.ValueKind == JsonValueKind.Object) spec["ResponseFormat"] = Plain(rf);
+            }
+            var suffix = job.UserProvidedSuffix;
+            if (suffix is null && job.AdditionalProperties != null && job.AdditionalProperties.TryGetValue("suffix", out var s) && s.ValueKind == JsonValueKind.String)
+                suffix = s.GetString();
+            if (!string.IsNullOrEmpty(suffix)) spec["Suffix"] = suffix;
+            if (job.Seed.HasValue) spec["Seed"] = job.Seed.Value;
+            if (job.Metadata != null && job.Metadata.Count > 0)
+            {
+                var md = new OrderedDictionary(StringComparer.Ordinal);
+                foreach (var kv in job.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) md[kv.Key] = kv.Value;
+                spec["Metadata"] = md;
+            }
+            var wandb = job.Integrations?.FirstOrDefault(i => i.Type == "wandb" && i.Wandb != null)?.Wandb;
+            if (wandb != null && !string.IsNullOrEmpty(wandb.Project))
+            {
+                spec["WandbProject"] = wandb.Project;
+                if (!string.IsNullOrEmpty(wandb.Name)) spec["WandbName"] = wandb.Name;
+                if (!string.IsNullOrEmpty(wandb.Entity)) spec["WandbEntity"] = wandb.Entity;
+                if (wandb.Tags != null && wandb.Tags.Count > 0) spec["WandbTag"] = wandb.Tags.ToList<object?>();
+            }
+            return spec;
+        }
+
+        /// <summary>A spec as the text of a PowerShell data file (.psd1), which Import-PowerShellDataFile and New-FineTuningJob -Spec read.</summary>
+        public static string ToPowerShellData(IDictionary spec, string? comment = null)
+        {
+            var sb = new StringBuilder();
+            if (comment != null)
+            {
+                foreach (var line in comment.Split('\n')) sb.Append("# ").Append(line.TrimEnd('\r')).Append('\n');
+            }
+            WritePs(sb, spec, 0);
+            sb.Append('\n');
+            return sb.ToString();
+        }
+
+        private static void WritePs(StringBuilder sb, object? value, int indent)
+        {
+            if (indent > 64) throw new ArgumentException("The spec is nested too deeply (more than 64 levels).");
+            var pad = new string(' ', (indent + 1) * 4);
+            switch (value)
+            {
+                case null: sb.Append("$null"); break;
+                case string s: sb.Append('\'').Append(s.Replace("'", "''").Replace("\u2018", "\u2018\u2018").Replace("\u2019", "\u2019\u2019")).Append('\''); break;
+                case bool b: sb.Append(b ? "$true" : "$false"); break;
+                case double d: sb.Append(d.ToString("R", CultureInfo.InvariantCulture)); break;
+                case float f: sb.Append(((double)f).ToString("R", CultureInfo.InvariantCulture)); break;
+                case IDictionary dict:
+                    sb.Append("@{");
+                    if (dict.Count > 0) sb.Append('\n');
+                    foreach (DictionaryEntry e in dict)
+                    {
+                        var key = Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                        sb.Append(pad).Append(Regex.IsMatch(key, "^[A-Za-z_][A-Za-z0-9_]*$") ? key : "'" + key.Replace("'", "''") + "'").Append(" = ");
+                        WritePs(sb, e.Value, indent + 1);
+                        sb.Append('\n');
+                    }
+                    if (dict.Count > 0) sb.Append(new string(' ', indent * 4));
+                    sb.Append('}');
+                    break;
+                case IEnumerable list:
+                    sb.Append("@(");
+                    var first = true;
+                    foreach (var item in list)
+                    {
+                        if (!first) sb.Append(", ");
+                        first = false;
+                        WritePs(sb, item, indent);
+                    }
+                    sb.Append(')');
+                    break;
+                case IFormattable n: sb.Append(n.ToString(null, CultureInfo.InvariantCulture)); break;
+                default: WritePs(sb, Convert.ToString(value, CultureInfo.InvariantCulture), indent); break;
+            }
+        }
+
+        /// <summary>A spec as indented JSON.</summary>
+        public static string ToJson(IDictionary spec)
+        {
+            var element = JsonValueConverter.FromObject(spec);
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                element.WriteTo(writer);
+            }
+            return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Reads job specs for New-FineTuningJob -Spec: a .psd1 or .json file, or a hashtable.</summary>
+    internal static class JobSpecReader
+    {
+        /// <summary>
+        /// The spec's data, where it came from (for errors) and the folder its relative data paths start from.
+        /// Throws <see cref="JobSpecException"/> for a spec that cannot be read.
+        /// </summary>
+        public static (IDictionary Data, string Source, string BaseFolder) Load(PSCmdlet cmdlet, object spec)
+        {
+            spec = CmdletHelpers.Unwrap(spec)!;
+            var here = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            if (spec is IDictionary table)
+            {
+                var plain = CmdletHelpers.ToPlain(table) as IDictionary ?? new Hashtable();
+                return (Copy(plain), "(hashtable)", here);
+            }
+            if (spec is FileInfo info) spec = info.FullName;
+            if (!(spec is string text) || text.Trim().Length == 0)
+                throw new JobSpecException("(argument)", null, "-Spec takes the path of a .psd1 or .json file, or a hashtable of settings.");
+            string full;
+            try
+            {
+                full = cmdlet.GetUnresolvedProviderPathFromPSPath(text);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                throw new JobSpecException(text, null, $"the path cannot be used: {ex.Message}", JobSpecProblem.FileNotFound);
+            }
+            if (!File.Exists(full)) throw new JobSpecException(full, null, "the spec file does not exist.", JobSpecProblem.FileNotFound);
+            var folder = Path.GetDirectoryName(full) ?? here;
+            var extension = Path.GetExtension(full).ToLowerInvariant();
+            if (extension == ".json")
+            {
+                return (JsonData(full), full, folder);
+            }
+            if (extension != ".psd1")
+                throw new JobSpecException(full, null, $"a spec is a PowerShell data file (.psd1) or a JSON file (.json), not '{extension}'.");
+            return (PowerShellData(full), full, folder);
+        }
+
+        private static IDictionary Copy(IDictionary source)
+        {
+            var copy = new System.Collections.Specialized.OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry e in source)
+            {
+                var key = Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                if (copy.Contains(key)) throw new JobSpecException("(hashtable)", key, "the key appears twice.");
+                copy[key] = e.Value;
+            }
+            return copy;
+        }
+
+        private static IDictionary JsonData(string full) => JobSpec.ParseJson(File.ReadAllText(full), full);
+
+        /// <summary>A .psd1 read as Import-PowerShellDataFile reads it: one hashtable of constants, nothing run.</summary>
+        private static IDictionary PowerShellData(string full)
+        {
+            var ast = Parser.ParseFile(full, out _, out var errors);
+            if (errors.Length > 0)
+            {
+                var e = errors[0];
+                throw new JobSpecException(full, null, $"line {e.Extent.StartLineNumber}: {e.Message}");
+            }
+            var statements = ast.EndBlock?.Statements;
+            var hash = statements != null && statements.Count == 1 && statements[0] is PipelineAst p && p.PipelineElements.Count == 1 &&
+                p.PipelineElements[0] is CommandExpressionAst c ? c.Expression as HashtableAst : null;
+            if (hash is null || ast.ParamBlock != null || ast.BeginBlock != null || ast.ProcessBlock != null)
+                throw new JobSpecException(full, null, "a .psd1 spec holds one hashtable, @{ Model = '...'; TrainingFile = '...' }, and nothing else.");
+            var data = new System.Collections.Specialized.OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+            foreach (var pair in hash.KeyValuePairs)
+            {
+                var key = pair.Item1 is StringConstantExpressionAst k ? k.Value : pair.Item1.Extent.Text;
+                object? value;
+                try
+                {
+                    value = pair.Item2.SafeGetValue();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new JobSpecException(full, key, $"line {pair.Item2.Extent.StartLineNumber}: the value must be a constant (text, a number, a table or a list); " +
+                        "a data file runs no commands and reads no variables.");
+                }
+                if (data.Contains(key)) throw new JobSpecException(full, key, $"line {pair.Item1.Extent.StartLineNumber}: the key appears twice.");
+                data[key] = CmdletHelpers.ToPlain(value);
+            }
+            return data;
+        }
+    }
+
+    /// <summary>ConvertTo-FineTuningJobSpec: the spec that re-creates a job, as data or written to a .psd1 or .json file.</summary>
+    [Cmdlet(VerbsData.ConvertTo, "FineTuningJobSpec", SupportsShouldProcess = true, DefaultParameterSetName = "Data")]
+    [OutputType(typeof(System.Collections.Specialized.OrderedDictionary), ParameterSetName = new[] { "Data" })]
+    [OutputType(typeof(FileInfo), ParameterSetName = new[] { "Path" })]
+    public sealed class ConvertToFineTuningJobSpecCommand : PSCmdlet
+    {
+        /// <summary>The job, as Get-FineTuningJob writes it.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public FineTuningJob? Job { get; set; }
+
+        /// <summary>A file to write: .psd1 (PowerShell data) or .json. With several jobs, '{id}' in the name stands for each job's id.</summary>
+        [Parameter(ParameterSetName = "Path", Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>The training data as a local path (relative to the spec's folder) instead of the job's file id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TrainingFilePath { get; set; }
+
+        /// <summary>The validation data as a local path instead of the job's file id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ValidationFilePath { get; set; }
+
+        /// <summary>Overwrite an existing file.</summary>
+        [Parameter(ParameterSetName = "Path")]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var job = Job!;
+            var spec = JobSpec.FromJob(job, TrainingFilePath, ValidationFilePath);
+            if (Path is null)
+            {
+                WriteObject(spec);
+                return;
+            }
+            string target;
+            try
+            {
+                target = GetUnresolvedProviderPathFromPSPath(Path.Replace("{id}", SafeLeaf(job.Id)));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+            var extension = System.IO.Path.GetExtension(target).ToLowerInvariant();
+            if (extension != ".psd1" && extension != ".json")
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"-Path '{Path}' must end in .psd1 or .json: those are the spec formats New-FineTuningJob -Spec reads."),
+                    "InvalidPath", ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+            if (File.Exists(target) && !Force)
+            {
+                WriteError(new ErrorRecord(new IOException($"'{target}' already exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, target));
+                return;
+            }
+            if (!ShouldProcess(target, $"Write the spec of job {job.Id}")) return;
+            try
+            {
+                var text = extension == ".json" ? JobSpec.ToJson(spec) : JobSpec.ToPowerShellData(spec, $"Fine-tuning job {job.Id}: New-FineTuningJob -Spec <this file> creates it again.");
+                var folder = System.IO.Path.GetDirectoryName(target);
+                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+                FileWriter.WriteAllText(target, text);
+                WriteObject(new FileInfo(target));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                WriteError(ErrorMapping.ToErrorRecord(ex, target, "File"));
+            }
+        }
+
+        /// <summary>An id as a file name: anything but letters, digits, '-', '_' and '.' becomes '_'.</summary>
+        internal static string SafeLeaf(string id)
+        {
+            var chars = (id ?? string.Empty).Select(ch => char.IsLetterOrDigit(ch) && ch < 128 || ch == '-' || ch == '_' ? ch : '_').ToArray();
+            var leaf = new string(chars);
+            return leaf.Length == 0 ? "_" : leaf;
+        }
+    }
+
+    /// <summary>Writes files whole or not at all: into a temporary file beside the target, then moved over it.</summary>
+    internal static class FileWriter
+    {
+        public static void WriteAllText(string path, string text) => WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
+
+        public static void WriteAllBytes(string path, byte[] bytes)
+        {
+            var partial = path + ".partial";
+            try
+            {
+                File.WriteAllBytes(partial, bytes);
+                if (File.Exists(path)) File.Delete(path);
+                File.Move(partial, path);
+            }
+            finally
+            {
+                if (File.Exists(partial)) File.Delete(partial);
+            }
+        }
+    }
+}
