@@ -113,6 +113,31 @@ namespace FineTuning.Client
         public string Path { get; }
     }
 
+    /// <summary>
+    /// The service redirected a request where the module does not follow: to another origin (scheme, host and port), where
+    /// the credential must not go, or too many times.
+    /// </summary>
+    public class FineTuningRedirectException : Exception
+    {
+        public FineTuningRedirectException(string message, string method, string path, int statusCode, Uri location, bool crossOrigin)
+            : base(TerminalText.Safe(message))
+        {
+            Method = method;
+            Path = TerminalText.Safe(path);
+            StatusCode = statusCode;
+            Location = TerminalText.Safe(location.GetLeftPart(UriPartial.Path));
+            CrossOrigin = crossOrigin;
+        }
+
+        public string Method { get; }
+        public string Path { get; }
+        public int StatusCode { get; }
+        /// <summary>Where the redirect pointed (without its query, which may carry a signature).</summary>
+        public string Location { get; }
+        /// <summary>True when the redirect pointed to another origin.</summary>
+        public bool CrossOrigin { get; }
+    }
+
     /// <summary>No connection is configured, or the configured one cannot be used as it is.</summary>
     public class FineTuningConnectionException : Exception
     {

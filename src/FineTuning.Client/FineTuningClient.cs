@@ -34,7 +34,13 @@ namespace FineTuning.Client
         internal FineTuningClient(FineTuningConnection connection, HttpMessageHandler? transport)
         {
             _connection = connection;
-            var handler = transport ?? new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            // Redirects are followed here, in SendAsync, and only within the origin connected to: HttpClientHandler would
+            // carry a custom credential header (Azure's api-key) to any host a redirect names.
+            var handler = transport ?? new HttpClientHandler
+            {
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                AllowAutoRedirect = false,
+            };
             // HttpClient enforces the per-attempt timeout itself, which saves a timer and a linked token per request.
             _http = new HttpClient(handler, disposeHandler: transport == null)
             {
@@ -113,6 +119,7 @@ namespace FineTuning.Client
             if (debugBody != null && ClientLog.DebugEnabled) ClientLog.Debug($"Request body: {debugBody}");
 
             var attempt = 0;
+            var redirects = 0;
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
@@ -176,6 +183,31 @@ namespace FineTuning.Client
                 if (status >= 200 && status < 300) return response;
                 var requestId = RequestId(response);
 
+                if (status >= 300 && status < 400 && response.Headers.Location is Uri location)
+                {
+                    // A redirect: followed only within the origin connected to, so no credential reaches another one.
+                    var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                    response.Dispose();
+                    if (!SameOrigin(uri, next))
+                        throw new FineTuningRedirectException(
+                            $"{method.Method} {path} was redirected ({status}) to another origin, {next.Scheme}://{next.Authority}; the module sends " +
+                            $"requests and credentials only to {uri.Scheme}://{uri.Authority}, the origin it is connected to, and did not follow it.",
+                            method.Method, path, status, next, crossOrigin: true);
+                    if (++redirects > MaxRedirects)
+                        throw new FineTuningRedirectException(
+                            $"{method.Method} {path} was redirected more than {MaxRedirects} times; the last redirect went to {next.AbsoluteUri}.",
+                            method.Method, path, status, next, crossOrigin: false);
+                    ClientLog.Verbose($"{method.Method} {uri.AbsoluteUri} -> {status}: redirected to {next.AbsoluteUri} (same origin).");
+                    if (status == 303 || ((status == 301 || status == 302) && method == HttpMethod.Post))
+                    {
+                        method = HttpMethod.Get;
+                        content = null;
+                    }
+                    uri = next;
+                    attempt--; // a redirect is not a retry
+                    continue;
+                }
+
                 // An error: read it, decide whether to retry.
                 byte[] body;
                 try
@@ -199,6 +231,15 @@ namespace FineTuning.Client
                 throw BuildServiceException(method.Method, path, status, response.ReasonPhrase, requestId, error, body, attempt);
             }
         }
+
+        /// <summary>How many redirects within the origin one request follows.</summary>
+        public const int MaxRedirects = 5;
+
+        /// <summary>Same scheme, host and port.</summary>
+        public static bool SameOrigin(Uri a, Uri b) =>
+            string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) &&
+            string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) &&
+            a.Port == b.Port;
 
         private void AddHeaders(HttpRequestMessage request, int retryCount)
         {

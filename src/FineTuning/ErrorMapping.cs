@@ -48,6 +48,15 @@ namespace FineTuning.Commands
                     category = ErrorCategory.ProtocolError;
                     action = "The service answered with something that is not the API's JSON; check the base URI.";
                     break;
+                case FineTuningRedirectException r when r.CrossOrigin:
+                    id = "CrossOriginRedirect";
+                    category = ErrorCategory.SecurityError;
+                    action = "Connect to the address the service redirects to, if you trust it, with Connect-FineTuningService.";
+                    break;
+                case FineTuningRedirectException _:
+                    id = "TooManyRedirects";
+                    category = ErrorCategory.ProtocolError;
+                    break;
                 case FineTuningConnectionException _:
                     id = "InvalidConnection";
                     category = ErrorCategory.InvalidArgument;

@@ -171,3 +171,34 @@ Describe 'Save-FineTuningFile never writes outside the folder the user chose' {
         Get-Content (Join-Path $Root 'outside/pwned.txt') | Should -Be 'original'
     }
 }
+
+Describe 'The credential never follows a redirect to another origin' {
+    BeforeEach {
+        $script:Server = Start-HostileServer
+        $script:Other = Start-HostileServer
+        Connect-Hostile -Azure
+    }
+    AfterEach {
+        Disconnect-FineTuningService
+        $script:Server.Dispose()
+        $script:Other.Dispose()
+    }
+
+    It 'refuses a 302 to another port: the other port receives nothing, and the error says why' {
+        $Other.Json('GET', '/openai/v1/fine_tuning/jobs/ftjob-x', (New-HostileJob -Id 'ftjob-x')) | Out-Null
+        $Server.On('GET', '/openai/v1/fine_tuning/jobs/ftjob-x', 302, '').Headers['Location'] = "$($Other.BaseUri)/openai/v1/fine_tuning/jobs/ftjob-x"
+        Get-FineTuningJob ftjob-x -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'CrossOriginRedirect,*'
+        $e[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $e[0].Exception.Message | Should -BeLike "*another origin*$($Other.Port)*did not follow*"
+        $Other.Requests.Count | Should -Be 0
+        @($Server.Requests)[0].Headers['api-key'] | Should -BeExactly $Key   # the key went only where it was meant to
+    }
+
+    It 'follows a redirect within the same origin' {
+        $Server.Json('GET', '/openai/v1/fine_tuning/jobs/ftjob-moved', (New-HostileJob -Id 'ftjob-moved')) | Out-Null
+        $Server.On('GET', '/openai/v1/fine_tuning/jobs/ftjob-x', 307, '').Headers['Location'] = '/openai/v1/fine_tuning/jobs/ftjob-moved'
+        (Get-FineTuningJob ftjob-x).Id | Should -Be 'ftjob-moved'
+        @($Server.Requests).Count | Should -Be 2
+    }
+}
