@@ -202,3 +202,35 @@ Describe 'The credential never follows a redirect to another origin' {
         @($Server.Requests).Count | Should -Be 2
     }
 }
+
+Describe 'A key the service echoes back never reaches an error record' {
+    BeforeEach {
+        $script:Server = Start-HostileServer
+        Connect-Hostile -Azure
+    }
+    AfterEach {
+        Disconnect-FineTuningService
+        $script:Server.Dispose()
+    }
+
+    It 'masks the key in every property of the exception, not only the message' {
+        $body = '{"error":{"message":"Key ' + $Key + ' is not valid","type":"' + $Key + '","code":"' + $Key + '","param":"' + $Key + '"}}'
+        $r = $Server.Json('GET', '/openai/v1/fine_tuning/jobs/ftjob-x', $body, 401)
+        $r.Headers['apim-request-id'] = $Key
+        Get-FineTuningJob ftjob-x -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+        $e[0].Exception.Param | Should -Be '****'
+        ($e[0].Exception | Format-List * -Force | Out-String) | Should -Not -BeLike "*$Key*"
+        ($e[0] | Format-List * -Force | Out-String) | Should -Not -BeLike "*$Key*"
+        ($e[0] | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue) | Should -Not -BeLike "*$Key*"
+        ($e[0].Exception | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue) | Should -Not -BeLike "*$Key*"
+    }
+
+    It 'masks a key echoed in a body that is not the error JSON' {
+        $Server.On('GET', '/openai/v1/fine_tuning/jobs/ftjob-x', 401, "<html>denied for api-key $Key</html>").Headers['Content-Type'] = 'text/html'
+        Get-FineTuningJob ftjob-x -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].Exception.RawBody | Should -Not -BeNullOrEmpty
+        ($e[0].Exception | Format-List * -Force | Out-String) | Should -Not -BeLike "*$Key*"
+        ($e[0] | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue) | Should -Not -BeLike "*$Key*"
+    }
+}
