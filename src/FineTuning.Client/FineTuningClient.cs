@@ -100,7 +100,7 @@ namespace FineTuning.Client
             catch (JsonException ex)
             {
                 throw new FineTuningProtocolException(
-                    SecretMasker.Mask($"{method} {path} answered {(int)response.StatusCode} but its body is not the expected JSON ({ex.Message}). Body starts: {Excerpt(bytes, 200)}"),
+                    SecretMasker.Mask($"{method} {path} answered {(int)response.StatusCode} but its body is not the expected JSON ({ex.Message}{Where(ex)}). Body starts: {Excerpt(bytes, 200)}"),
                     (int)response.StatusCode, RequestId(response), method.Method, path, ex);
             }
         }
@@ -334,6 +334,10 @@ namespace FineTuning.Client
             var text = Encoding.UTF8.GetString(bytes, 0, count);
             return SecretMasker.Mask(bytes.Length > max ? text + "…" : text);
         }
+
+        /// <summary>The field a JSON error is about, when the message does not already name it.</summary>
+        private static string Where(JsonException ex) =>
+            string.IsNullOrEmpty(ex.Path) || ex.Message.IndexOf(ex.Path, StringComparison.Ordinal) >= 0 ? string.Empty : $" at {ex.Path}";
 
         private static Exception Innermost(Exception e)
         {

@@ -72,11 +72,11 @@ namespace FineTuning.Client
         {
             var ms = Header(headers, "retry-after-ms") ?? Header(headers, "x-ms-retry-after-ms");
             if (ms != null && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis > 0)
-                return TimeSpan.FromMilliseconds(millis);
+                return Clamped(millis / 1000);
             var ra = Header(headers, "retry-after");
             if (ra == null) return null;
             if (double.TryParse(ra, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-                return seconds > 0 ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+                return seconds > 0 ? Clamped(seconds) : (TimeSpan?)null;
             if (DateTimeOffset.TryParse(ra, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
             {
                 var d = when - now;
@@ -84,6 +84,13 @@ namespace FineTuning.Client
             }
             return null;
         }
+
+        /// <summary>
+        /// Seconds as a TimeSpan; a wait too long for one (1e20, Infinity) is the longest TimeSpan, which is far above any
+        /// cap, so the request is not retried and fails with what the service said (a 429 stays RateLimited).
+        /// </summary>
+        private static TimeSpan Clamped(double seconds) =>
+            double.IsNaN(seconds) ? TimeSpan.Zero : seconds >= 1e9 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds); // 1e9 s: 31 years
 
         private static string? Header(HttpResponseHeaders? headers, string name)
         {

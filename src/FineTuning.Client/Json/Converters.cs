@@ -13,13 +13,15 @@ namespace FineTuning.Client.Json
         {
             if (reader.TokenType == JsonTokenType.Number)
             {
-                if (reader.TryGetInt64(out var seconds)) return DateTimeOffset.FromUnixTimeSeconds(seconds);
-                return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(reader.GetDouble() * 1000));
+                if (reader.TryGetInt64(out var seconds)) return FromSeconds(seconds);
+                var value = reader.GetDouble();
+                if (double.IsNaN(value) || value < MinSeconds || value > MaxSeconds) throw OutOfRange(value.ToString("R", CultureInfo.InvariantCulture));
+                return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000));
             }
             if (reader.TokenType == JsonTokenType.String)
             {
                 var s = reader.GetString();
-                if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var secs)) return DateTimeOffset.FromUnixTimeSeconds(secs);
+                if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var secs)) return FromSeconds(secs);
                 if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto)) return dto;
             }
             throw new JsonException($"Expected a Unix timestamp but found {reader.TokenType}.");
@@ -27,6 +29,16 @@ namespace FineTuning.Client.Json
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteNumberValue(value.ToUnixTimeSeconds());
+
+        // The Unix seconds of 0001-01-01 and 9999-12-31T23:59:59, the range a DateTimeOffset holds.
+        private const long MinSeconds = -62135596800;
+        private const long MaxSeconds = 253402300799;
+
+        private static DateTimeOffset FromSeconds(long seconds) =>
+            seconds < MinSeconds || seconds > MaxSeconds ? throw OutOfRange(seconds.ToString(CultureInfo.InvariantCulture)) : DateTimeOffset.FromUnixTimeSeconds(seconds);
+
+        private static JsonException OutOfRange(string value) =>
+            new JsonException($"The time {value} is out of range: a Unix time in seconds must lie between the years 0001 and 9999.");
     }
 
     /// <summary>Nullable variant of <see cref="UnixTimeConverter"/>.</summary>
@@ -56,14 +68,23 @@ namespace FineTuning.Client.Json
             {
                 case JsonTokenType.Null: return null;
                 case JsonTokenType.Number:
-                    return reader.TryGetInt64(out var l) ? l : (long)Math.Round(reader.GetDouble());
+                    return reader.TryGetInt64(out var l) ? l : Whole(reader.GetDouble());
                 case JsonTokenType.String:
                     var s = reader.GetString();
                     if (string.IsNullOrEmpty(s)) return null;
-                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return (long)Math.Round(d);
+                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return Whole(d);
                     break;
             }
             throw new JsonException($"Expected an integer but found {reader.TokenType}.");
+        }
+
+        /// <summary>A number written with a fraction, rounded; one beyond a 64-bit integer is an error, never clamped.</summary>
+        private static long Whole(double value)
+        {
+            // 2^63 is the first double above long.MaxValue.
+            if (double.IsNaN(value) || double.IsInfinity(value) || value >= 9223372036854775808.0 || value < -9223372036854775808.0)
+                throw new JsonException($"The integer {value.ToString("R", CultureInfo.InvariantCulture)} is out of range (a 64-bit integer at most).");
+            return (long)Math.Round(value);
         }
 
         public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
