@@ -52,14 +52,14 @@ namespace FineTuning.Client
             var given = string.IsNullOrEmpty(filename) ? fileId : filename;
             var name = LeafName(filename) ?? LeafName(fileId)
                 ?? throw new UnsafeFileNameException(given,
-                    $"The service gave file '{fileId}' no name that can be a file name ('{given}'); pass -OutFile with a file name to save it.");
+                    $"The service gave file '{fileId}' no name that can be a file name ('{given}'); pass -Path with a file name to save it.");
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, name));
             // Defence in depth: the leaf name cannot leave the folder, and this says so before anything is written.
             if (!string.Equals(System.IO.Path.GetDirectoryName(path)?.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar),
                     folder.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar), StringComparison.Ordinal))
                 throw new UnsafeFileNameException(given, $"The name '{given}' of file '{fileId}' would be written outside '{folder}'; it was not saved.");
             if (Directory.Exists(path))
-                throw new UnsafeFileNameException(given, $"'{path}' is a folder; file '{fileId}' was not saved. Pass -OutFile with a file name.");
+                throw new UnsafeFileNameException(given, $"'{path}' is a folder; file '{fileId}' was not saved. Pass -Path with a file name.");
             return new DownloadTarget(path, folder, given, name);
         }
 

@@ -64,7 +64,7 @@ namespace FineTuning.Commands
                 case UnsafeFileNameException _:
                     id = "UnsafeFileName";
                     category = ErrorCategory.InvalidData;
-                    action = "Pass -OutFile with a file name of your choosing.";
+                    action = "Pass -Path with a file name of your choosing.";
                     break;
                 case FileNotFoundException _:
                 case DirectoryNotFoundException _:

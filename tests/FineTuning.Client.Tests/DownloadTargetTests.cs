@@ -77,7 +77,7 @@ public class DownloadTargetTests : IDisposable
     public void Resolve_RefusesWhenNeitherNameNorIdIsUsable()
     {
         var ex = Assert.Throws<UnsafeFileNameException>(() => DownloadTarget.Resolve(_folder, null, "..", "..."));
-        Assert.Contains("-OutFile", ex.Message);
+        Assert.Contains("-Path", ex.Message);
         Assert.Equal("..", ex.Name);
     }
 

@@ -159,7 +159,7 @@ Describe 'Save-FineTuningFile never writes outside the folder the user chose' {
         } finally { Pop-Location }
         $e[0].FullyQualifiedErrorId | Should -BeLike 'UnsafeFileName,*'
         $e[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $e[0].Exception.Message | Should -BeLike "*'...'*-OutFile*"
+        $e[0].Exception.Message | Should -BeLike "*'...'*-Path*"
         @(Get-ChildItem $Root -Recurse -File).Count | Should -Be 1
     }
 

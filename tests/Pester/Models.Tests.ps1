@@ -45,6 +45,11 @@ Describe 'Get-FineTuningModel and Remove-FineTuningModel' {
         $models | ForEach-Object { $_.IsCheckpoint | Should -BeTrue; $_.BaseModel | Should -Be 'gpt-4o-mini-2024-07-18' }
     }
 
+    It 'declares that -Id takes wildcards, so Get-Help and tools know' {
+        (Get-Command Get-FineTuningModel).Parameters['Id'].Attributes.Where({ $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count | Should -Be 1
+        (Get-Help Get-FineTuningModel -Parameter Id).globbing | Should -Be 'true'
+    }
+
     It 'matches wildcard patterns against the list; no match is not an error' {
         (Get-FineTuningModel 'ft:*:support:*').Id | Should -Be @($done.FineTunedModel)
         (Get-FineTuningModel 'FT:GPT-4*' -FineTuned).Id | Should -Be @($done.FineTunedModel, $other.FineTunedModel)

@@ -54,22 +54,40 @@ Describe 'Results: Get-FineTuningMetric, Save-FineTuningFile, Remove-FineTuningF
         $f = Add-FineTuningFile $path
         $j = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $f.Id -Epochs 1 -BatchSize 5
         $j = Step-Emulator $emu $j.Id -Status succeeded
-        $saved = Save-FineTuningFile $j.ResultFiles[0] -OutFile (Join-Path $TestDrive 'results.csv')
+        $saved = Save-FineTuningFile $j.ResultFiles[0] -Path (Join-Path $TestDrive 'results.csv')
         $saved | Should -BeOfType ([System.IO.FileInfo])
         (Get-Content $saved.FullName -TotalCount 1) | Should -Be 'step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy'
         (Import-Csv $saved.FullName).Count | Should -Be 2
 
-        $raw = Save-FineTuningFile $j.ResultFiles[0] -OutFile (Join-Path $TestDrive 'results.b64') -Raw
+        $raw = Save-FineTuningFile $j.ResultFiles[0] -Path (Join-Path $TestDrive 'results.b64') -Raw
         (Get-Content $raw.FullName -Raw) | Should -Not -Match '^step'
 
         $copy = $f | Save-FineTuningFile -OutFile (Join-Path $TestDrive 'copy.jsonl')
         (Get-FileHash $copy.FullName).Hash | Should -Be (Get-FileHash $path).Hash
     }
 
+    It 'takes -Path as PowerShell''s Save- cmdlets do, keeping -OutFile as an alias' {
+        $parameter = (Get-Command Save-FineTuningFile).Parameters['Path']
+        $parameter | Should -Not -BeNullOrEmpty
+        $parameter.Aliases | Should -Contain 'OutFile'
+        $saved = Save-FineTuningFile -Id $train.Id -Path (Join-Path $TestDrive 'by-path.jsonl')
+        $saved.Name | Should -Be 'by-path.jsonl'
+    }
+
+    It 'returns the saved file as Get-Item does, so its default view has no blank columns' {
+        $saved = Save-FineTuningFile -Id $train.Id -Path (Join-Path $TestDrive 'view.jsonl')
+        $item = Get-Item (Join-Path $TestDrive 'view.jsonl')
+        $expected = ($item | Out-String -Width 120) -split "`r?`n" | Where-Object { $_ -match 'view\.jsonl' }
+        $shown = ($saved | Out-String -Width 120) -split "`r?`n" | Where-Object { $_ -match 'view\.jsonl' }
+        $shown | Should -Be $expected
+        $shown | Should -Match ('\s' + $item.Length + '\s+view\.jsonl$')
+        ($saved | Out-String -Width 120) | Should -Match ([regex]::Escape("Directory: $($item.DirectoryName)"))
+    }
+
     It 'refuses to overwrite without -Force and writes nothing with -WhatIf' {
         $target = Join-Path $TestDrive 'exists.jsonl'
         Set-Content $target 'keep me'
-        Save-FineTuningFile $train.Id -OutFile $target -ErrorVariable e -ErrorAction SilentlyContinue
+        Save-FineTuningFile $train.Id -Path $target -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -BeLike 'FileExists,*'
         Get-Content $target | Should -Be 'keep me'
         $whatIf = Join-Path $TestDrive 'never.jsonl'

@@ -106,10 +106,14 @@ namespace FineTuning.Commands
         [ValidateNotNull]
         public FineTuningJob? Job { get; set; }
 
-        /// <summary>Where to write; a folder keeps the file's own name. Default: the file's name in the current folder.</summary>
+        /// <summary>
+        /// Where to write (-Path, as PowerShell's Save- cmdlets name it; -OutFile also works); a folder keeps the file's
+        /// own name. Default: the file's name in the current folder.
+        /// </summary>
         [Parameter(Position = 1)]
+        [Alias("OutFile")]
         [ValidateNotNullOrEmpty]
-        public string? OutFile { get; set; }
+        public string? Path { get; set; }
 
         /// <summary>Write the bytes exactly as served, without decoding base64 result files.</summary>
         [Parameter] public SwitchParameter Raw { get; set; }
@@ -146,7 +150,7 @@ namespace FineTuning.Commands
             try
             {
                 where = DownloadTarget.Resolve(SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-                    OutFile is null ? null : GetUnresolvedProviderPathFromPSPath(OutFile), info.Filename, id);
+                    Path is null ? null : GetUnresolvedProviderPathFromPSPath(Path), info.Filename, id);
             }
             catch (Exception ex) when (ex is UnsafeFileNameException || ex is IOException || ex is ArgumentException || ex is NotSupportedException)
             {
@@ -187,7 +191,7 @@ namespace FineTuning.Commands
                 }
                 if (File.Exists(target)) File.Delete(target);
                 File.Move(partial, target);
-                WriteObject(new FileInfo(target));
+                WriteObject(SavedFile(target));
             }
             catch (PipelineStoppedException)
             {
@@ -201,6 +205,24 @@ namespace FineTuning.Commands
             {
                 if (File.Exists(partial)) File.Delete(partial);
             }
+        }
+
+        /// <summary>
+        /// The saved file as Get-Item gives it: through the FileSystem provider, so it carries the provider's properties
+        /// (mode, owner, size, folder) that PowerShell's file view shows, instead of a bare FileInfo whose columns are blank.
+        /// </summary>
+        private object SavedFile(string target)
+        {
+            try
+            {
+                var items = InvokeProvider.Item.Get(new[] { target }, true, true);
+                if (items.Count == 1) return items[0];
+            }
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is ItemNotFoundException || ex is NotSupportedException)
+            {
+                // A session without the FileSystem provider: the plain FileInfo still says where the file is.
+            }
+            return new FileInfo(target);
         }
 
         private static bool IsBase64File(string path)

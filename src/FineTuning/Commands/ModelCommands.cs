@@ -52,6 +52,7 @@ namespace FineTuning.Commands
         /// <summary>Model names (wildcards allowed), or model, job or checkpoint objects.</summary>
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("Name")]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(ServiceModelCompleter))]
         [ValidateNotNullOrEmpty]
         public object[] Id { get; set; } = Array.Empty<object>();
