@@ -96,7 +96,7 @@ namespace FineTuning.Client
                 throw new ParameterValidationException("Epochs", $"Epochs {Epochs} is out of range; it must be 1 to 50.", Epochs);
             if (BatchSize.HasValue && (BatchSize < 1 || BatchSize > 256))
                 throw new ParameterValidationException("BatchSize", $"BatchSize {BatchSize} is out of range; it must be 1 to 256.", BatchSize);
-            if (LearningRateMultiplier.HasValue && !(LearningRateMultiplier > 0) )
+            if (LearningRateMultiplier.HasValue && !(LearningRateMultiplier > 0))
                 throw new ParameterValidationException("LearningRateMultiplier", $"LearningRateMultiplier must be greater than 0 (got {Num(LearningRateMultiplier)}).", LearningRateMultiplier);
             if (LearningRateMultiplier.HasValue && (double.IsInfinity(LearningRateMultiplier.Value) || double.IsNaN(LearningRateMultiplier.Value)))
                 throw new ParameterValidationException("LearningRateMultiplier", "LearningRateMultiplier must be a finite number.", LearningRateMultiplier);

@@ -121,9 +121,13 @@ namespace FineTuning.Datasets
                     switch (p.Name)
                     {
                         case "messages": hasMessages = true; break;
-                        case "prompt": case "completion": hasPc = true; break;
-                        case "input": case "preferred_output": case "non_preferred_output":
-                        case "preferred_completion": case "non_preferred_completion": hasPref = true; break;
+                        case "prompt":
+                        case "completion": hasPc = true; break;
+                        case "input":
+                        case "preferred_output":
+                        case "non_preferred_output":
+                        case "preferred_completion":
+                        case "non_preferred_completion": hasPref = true; break;
                     }
                 }
 

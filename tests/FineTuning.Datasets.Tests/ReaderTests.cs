@@ -1,5 +1,5 @@
-using System.Threading;
 using System.Text;
+using System.Threading;
 using FineTuning.Datasets;
 using Xunit;
 

@@ -9,8 +9,8 @@ public class TokenStatisticsTests
     public static IEnumerable<object[]> Files()
     {
         foreach (var file in new[] { "chat.jsonl", "prompt-completion.jsonl", "preference.jsonl", "reinforcement.jsonl", "multimodal.jsonl", "tools.jsonl" })
-        foreach (var model in new[] { "gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-0125" })
-            yield return new object[] { file, model };
+            foreach (var model in new[] { "gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-0125" })
+                yield return new object[] { file, model };
     }
 
     // expected-tokens.json is computed by tools/expected-tokens.mjs with the npm tiktoken package.

@@ -54,8 +54,7 @@ namespace FineTuning.Commands
         protected override void ProcessRecord()
         {
             var literal = ParameterSetName == "LiteralPath";
-            foreach (var item in literal ? LiteralPath : Path)
-            foreach (var full in CmdletHelpers.ResolveFiles(this, item, literal))
+            foreach (var full in (literal ? LiteralPath : Path).SelectMany(item => CmdletHelpers.ResolveFiles(this, item, literal)))
             {
                 var bound = MyInvocation.BoundParameters;
                 var report = Validate(this, full, Method, Model, bound.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null, ref _stop,

@@ -66,8 +66,8 @@ namespace FineTuning.Commands
         protected override void ProcessRecord()
         {
             var literal = ParameterSetName == "LiteralPath";
-            foreach (var item in literal ? LiteralPath : Path)
-            foreach (var full in CmdletHelpers.ResolveFiles(this, item, literal))
+            var paths = (literal ? LiteralPath : Path).SelectMany(item => CmdletHelpers.ResolveFiles(this, item, literal), (item, full) => (item, full));
+            foreach (var (item, full) in paths)
             {
                 var length = new FileInfo(full).Length;
                 var name = System.IO.Path.GetFileName(full);

@@ -171,10 +171,10 @@ namespace FineTuning.Commands
         [ValidateNotNull]
         public Hashtable? Metadata { get; set; }
 
-        [Parameter] [ValidateNotNullOrEmpty] public string? WandbProject { get; set; }
-        [Parameter] [ValidateNotNullOrEmpty] public string? WandbName { get; set; }
-        [Parameter] [ValidateNotNullOrEmpty] public string? WandbEntity { get; set; }
-        [Parameter] [ValidateNotNull] public string[]? WandbTag { get; set; }
+        [Parameter, ValidateNotNullOrEmpty] public string? WandbProject { get; set; }
+        [Parameter, ValidateNotNullOrEmpty] public string? WandbName { get; set; }
+        [Parameter, ValidateNotNullOrEmpty] public string? WandbEntity { get; set; }
+        [Parameter, ValidateNotNull] public string[]? WandbTag { get; set; }
 
         [Parameter] public SwitchParameter Wait { get; set; }
 
