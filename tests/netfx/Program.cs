@@ -45,7 +45,7 @@ internal static class Program
         }
 
         using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, Seed = 7 });
-        Uri? listenerBase = null;
+        Uri listenerBase = null;
         foreach (var mode in new[] { "in-process", "listener" })
         {
             var options = new ConnectionOptions { Kind = ServiceKind.Emulator };
