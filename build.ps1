@@ -11,6 +11,11 @@
     Docs   - Build, then brings docs/en-US in line with the cmdlets: a page for each new cmdlet and a section for
              each new parameter (metadata filled in, text left as '{{ Fill in }}'), then lists what is left to
              write; exits non-zero while anything is.
+    Lint   - Build (Release: a compiler warning is an error), then PSScriptAnalyzer 1.25.0 with
+             PSScriptAnalyzerSettings.psd1 over every PowerShell file, and `dotnet format --verify-no-changes`
+             (layout per .editorconfig); exits non-zero on any finding at Warning or Error. PSScriptAnalyzer
+             comes from the folder repository given by -ToolRepository or $env:FINETUNING_TOOL_REPOSITORY,
+             else from the PowerShell Gallery; the task says what it tried when neither has it.
     Package - Build, then packs the module into out/packages/FineTuning.<version>.nupkg, the package a
              PowerShell repository serves (Install-PSResource / Install-Module from a feed or a folder).
     Clean  - removes out/ and every bin/ and obj/ folder.
@@ -19,7 +24,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Lint', 'Demo', 'Docs', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -29,7 +34,10 @@ param(
     [switch] $PesterOnly,
 
     # Test: run only the xunit suites.
-    [switch] $XunitOnly
+    [switch] $XunitOnly,
+
+    # Lint: a folder of .nupkg files to install PSScriptAnalyzer from (as ../shared/psrepo beside a clone).
+    [string] $ToolRepository = $env:FINETUNING_TOOL_REPOSITORY
 )
 
 $ErrorActionPreference = 'Stop'
@@ -168,6 +176,57 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Lint {
+    Invoke-Build
+    $failed = @()
+
+    Import-Module (Join-Path $root 'tools/BuildTools.psm1') -Force
+    try {
+        $analyzer = Install-FineTuningBuildTool -Name PSScriptAnalyzer -Version '1.25.0' -Root $root -Repository $ToolRepository
+    } catch {
+        Write-Host "Lint cannot run: $($_.Exception.Message)" -ForegroundColor Red
+        exit 1
+    }
+    Import-Module $analyzer -Force
+    Write-Host "Running PSScriptAnalyzer $((Get-Module PSScriptAnalyzer).Version)" -ForegroundColor Cyan
+    $settings = Join-Path $root 'PSScriptAnalyzerSettings.psd1'
+    $rootManifest = Join-Path $root 'FineTuning.psd1'
+    $files = @(Get-ChildItem -LiteralPath $root -Recurse -File -Include '*.ps1', '*.psm1', '*.psd1' | Where-Object {
+            [System.IO.Path]::GetRelativePath($root, $_.FullName) -notmatch '^out[\\/]|(^|[\\/])(bin|obj|node_modules)[\\/]'
+        })
+    $findings = @(foreach ($file in $files) {
+            # The manifest names the format file that the build generates, so the built copy is the one analysed.
+            $path = if ($file.FullName -eq $rootManifest) { Join-Path $moduleOut 'FineTuning.psd1' } else { $file.FullName }
+            foreach ($finding in Invoke-ScriptAnalyzer -Path $path -Settings $settings) {
+                [pscustomobject]@{
+                    Where    = '{0}:{1}:{2}' -f [System.IO.Path]::GetRelativePath($root, $file.FullName), $finding.Line, $finding.Column
+                    Severity = $finding.Severity
+                    Rule     = $finding.RuleName
+                    Message  = $finding.Message
+                }
+            }
+        })
+    foreach ($finding in $findings) {
+        $color = if ("$($finding.Severity)" -eq 'Information') { 'DarkGray' } else { 'Red' }
+        Write-Host ('{0} {1} {2}: {3}' -f $finding.Where, $finding.Severity, $finding.Rule, $finding.Message) -ForegroundColor $color
+    }
+    $serious = @($findings | Where-Object { "$($_.Severity)" -in 'Warning', 'Error', 'ParseError' })
+    Write-Host ('PSScriptAnalyzer: {0} files, {1} finding(s) at Warning or Error, {2} at Information' -f $files.Count, $serious.Count, ($findings.Count - $serious.Count))
+    if ($serious.Count -gt 0) { $failed += "PSScriptAnalyzer ($($serious.Count) finding(s))" }
+
+    Write-Host 'Running dotnet format --verify-no-changes' -ForegroundColor Cyan
+    foreach ($project in 'FineTuning.slnx', 'tests/netfx/RuntimeCheck.csproj') {
+        & dotnet format (Join-Path $root $project) --verify-no-changes | Out-Host
+        if ($LASTEXITCODE -ne 0) { $failed += "dotnet format ($project; run 'dotnet format $project' to fix)" }
+    }
+
+    if ($failed.Count -gt 0) {
+        Write-Host "Lint failed: $($failed -join ', ')." -ForegroundColor Red
+        exit 1
+    }
+    Write-Host 'Lint: no findings.' -ForegroundColor Green
+}
+
 function Invoke-Demo {
     Invoke-Build
     $env:FINETUNING_MODULE_PATH = $moduleOut
@@ -216,6 +275,7 @@ function Invoke-Clean {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Lint' { Invoke-Lint }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Docs' { Invoke-Docs }
