@@ -21,6 +21,10 @@
     Clean  - removes out/ and every bin/ and obj/ folder.
     Only the .NET SDK is needed: run it as `dotnet tool restore; dotnet pwsh ./build.ps1 <Task>`.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '',
+    Justification = 'A build script reports progress to the person at the console; its only output is the build.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
+    Justification = 'The parameters are read by the task functions below, which the rule does not follow.')]
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
@@ -239,7 +243,7 @@ function Invoke-Bench {
     & (Join-Path $root 'bench/Run-Benchmarks.ps1') -ModulePath $moduleOut -OutFile (Join-Path $root 'docs/benchmarks.md')
 }
 
-function Invoke-Docs {
+function Invoke-Documentation {
     Invoke-Build
     $docs = Join-Path $root 'docs/en-US'
     Import-Module (Join-Path $root 'tools/HelpBuilder.psm1') -Force
@@ -278,7 +282,7 @@ switch ($Task) {
     'Lint' { Invoke-Lint }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
-    'Docs' { Invoke-Docs }
+    'Docs' { Invoke-Documentation }
     'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }

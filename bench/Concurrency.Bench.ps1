@@ -7,6 +7,8 @@
     reads, filtered lists, event pages and cancellations. Throughput counts operations between the first
     client's start and the last client's end.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '',
+    Justification = 'Progress notes go to the console so that the output stays the measured results alone.')]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [int] $Clients = 64,
@@ -42,7 +44,7 @@ try {
                     default {
                         if ($op % 8 -eq 0) {
                             try { $null = $client.CancelJobAsync($jobs[-1], [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
-                            catch [FineTuning.Client.FineTuningServiceException] { }   # already finished: fine
+                            catch [FineTuning.Client.FineTuningServiceException] { Write-Verbose "Already finished: $($_.Exception.Message)" }
                         } else { $null = $client.ListEventsAsync($jobs[-1], $null, 5, [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
                     }
                 }

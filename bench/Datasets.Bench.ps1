@@ -7,6 +7,8 @@
     counting the same messages by the same rule. Reports MB/s, peak memory above idle and the totals,
     which must be equal. Returns an object; Run-Benchmarks.ps1 writes it to docs/benchmarks.md.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '',
+    Justification = 'Progress notes go to the console so that the output stays the measured results alone.')]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [int[]] $SizesMB = @(200, 1024),

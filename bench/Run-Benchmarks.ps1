@@ -11,6 +11,10 @@
     3. Dataset validation, upload and emulator concurrency (their own scripts, their own processes).
     These are ratios measured together, not absolute targets for a timed test.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '',
+    Justification = 'Progress notes go to the console so that the output stays the measured results alone.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseBOMForUnicodeEncodedFile', '',
+    Justification = 'The report template holds a micro sign; the benchmarks run only on PowerShell 7, which reads UTF-8 without a BOM.')]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/FineTuning/0.1.0'),
     [string] $OutFile = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
@@ -36,8 +40,8 @@ do {
     $attempts.Add([pscustomobject]@{ Share = $rates.CmdletRate / $rates.BareRate; Gap = $gap; Kept = $gap -le $MaxCheckGap })
 } while ($gap -gt $MaxCheckGap -and $attempts.Count -lt $RequestAttempts)
 $attemptText = ($attempts | ForEach-Object {
-    '{0:P0} ({1})' -f $_.Share, $(if ($_.Kept) { 'kept' } elseif ($_ -eq $attempts[-1]) { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; kept as the last attempt" } else { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; run again" })
-}) -join ', '
+        '{0:P0} ({1})' -f $_.Share, $(if ($_.Kept) { 'kept' } elseif ($_ -eq $attempts[-1]) { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; kept as the last attempt" } else { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; run again" })
+    }) -join ', '
 # The other benchmarks run in processes of their own.
 $datasets = & (Join-Path $PSScriptRoot 'Datasets.Bench.ps1') -ModulePath $ModulePath -SizesMB $DatasetSizesMB
 $upload = & (Join-Path $PSScriptRoot 'Upload.Bench.ps1') -ModulePath $ModulePath -SizeMB $UploadSizeMB
@@ -49,12 +53,12 @@ $ownCost = $import.ModuleMs - $import.EmptyMs
 function Format-Share([double] $rate) { '{0:P0}' -f ($rate / $rates.BareRate) }
 $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', ''
 $datasetRows = ($datasets | ForEach-Object {
-    $ratio = if ($_.TiktokenMBps) { '{0:N1}x' -f ($_.OursMBps / $_.TiktokenMBps) } else { '-' }
-    $theirTokens = if ($_.TiktokenTokens) { '{0:N0}' -f $_.TiktokenTokens } else { 'not run' }
-    $theirSpeed = if ($_.TiktokenMBps) { '{0:N1}' -f $_.TiktokenMBps } else { '-' }
-    $theirPeak = if ($_.TiktokenPeakMB) { '{0:N0} MB' -f $_.TiktokenPeakMB } else { '-' }
-    '| {0:N0} MB | {1:N0} | {2:N0} | {3} | {4:N1} | {5} | {6} | {7:N0} MB | {8} |' -f $_.SizeMB, $_.Examples, $_.Tokens, $theirTokens, $_.OursMBps, $theirSpeed, $ratio, $_.OursPeakAboveIdleMB, $theirPeak
-}) -join "`n"
+        $ratio = if ($_.TiktokenMBps) { '{0:N1}x' -f ($_.OursMBps / $_.TiktokenMBps) } else { '-' }
+        $theirTokens = if ($_.TiktokenTokens) { '{0:N0}' -f $_.TiktokenTokens } else { 'not run' }
+        $theirSpeed = if ($_.TiktokenMBps) { '{0:N1}' -f $_.TiktokenMBps } else { '-' }
+        $theirPeak = if ($_.TiktokenPeakMB) { '{0:N0} MB' -f $_.TiktokenPeakMB } else { '-' }
+        '| {0:N0} MB | {1:N0} | {2:N0} | {3} | {4:N1} | {5} | {6} | {7:N0} MB | {8} |' -f $_.SizeMB, $_.Examples, $_.Tokens, $theirTokens, $_.OursMBps, $theirSpeed, $ratio, $_.OursPeakAboveIdleMB, $theirPeak
+    }) -join "`n"
 $report = @"
 # Benchmarks
 
