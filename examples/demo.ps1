@@ -7,6 +7,8 @@
     Point the session at OpenAI or Azure OpenAI with Connect-FineTuningService to run the same steps
     for real.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '',
+    Justification = 'The demo narrates to the console: its step headings are for the reader, not output to pipe on.')]
 param(
     # The built module folder (build.ps1 passes out/FineTuning/<version>).
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/FineTuning/0.1.0')

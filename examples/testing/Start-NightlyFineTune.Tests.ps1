@@ -42,6 +42,12 @@ Describe 'Start-NightlyFineTune' {
         $result.Error | Should -Be 'server_error'
     }
 
+    It 'uploads nothing and starts no job with -WhatIf' {
+        Start-NightlyFineTune -DataPath $data -WhatIf | Should -BeNullOrEmpty
+        Get-FineTuningFile | Should -BeNullOrEmpty
+        Get-FineTuningJob | Should -BeNullOrEmpty
+    }
+
     It 'gives up on a persistent outage with a clear error' {
         Add-FineTuningEmulatorFault -StatusCode 503 -Count 10 -Path '/files'
         { Start-NightlyFineTune -DataPath $data -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'ServiceUnavailable,*'

@@ -54,6 +54,6 @@ Describe 'The testing example in docs/testing-with-the-emulator.md' {
         $config.Output.Verbosity = 'None'
         $result = Invoke-Pester -Configuration $config
         $result.FailedCount | Should -Be 0
-        $result.PassedCount | Should -Be 4
+        $result.PassedCount | Should -Be 5
     }
 }
