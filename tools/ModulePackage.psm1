@@ -52,8 +52,9 @@ function New-FineTuningModulePackage {
     <#
     .SYNOPSIS
         Packs a built module folder into <DestinationPath>/FineTuning.<version>.nupkg and returns the file.
+        With -WhatIf it checks the folder and says which package it would write, and writes nothing.
     #>
-    [CmdletBinding()]
+    [CmdletBinding(SupportsShouldProcess)]
     [OutputType([System.IO.FileInfo])]
     param(
         [Parameter(Mandatory)] [string] $ModulePath,
@@ -69,8 +70,9 @@ function New-FineTuningModulePackage {
         throw "The module in '$ModulePath' cannot be packaged:`n  - $($problems -join "`n  - ")"
     }
     $version = (Import-PowerShellDataFile -LiteralPath (Join-Path $ModulePath 'FineTuning.psd1')).ModuleVersion
-    New-Item -ItemType Directory -Path $DestinationPath -Force | Out-Null
     $target = Join-Path $DestinationPath "FineTuning.$version.nupkg"
+    if (-not $PSCmdlet.ShouldProcess($target, 'Write the module package')) { return }
+    New-Item -ItemType Directory -Path $DestinationPath -Force | Out-Null
     # Compress-PSResource will not replace a package; an old one of the same version is stale by definition.
     if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Force }
     Compress-PSResource -Path $ModulePath -DestinationPath $DestinationPath

@@ -186,6 +186,13 @@ Stop-FineTuningEmulator
             Should -Throw "*'$script:Version' which does not match its version folder name*"
     }
 
+    It 'checks the folder but writes nothing with -WhatIf' {
+        $out = Join-Path $TestDrive 'what-if'
+        New-FineTuningModulePackage -ModulePath $script:ModuleFolder -DestinationPath $out -WhatIf | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $out | Should -BeFalse
+        { New-FineTuningModulePackage -ModulePath $TestDrive -DestinationPath $out -WhatIf } | Should -Throw '*No FineTuning.psd1*'
+    }
+
     It 'refuses a folder that is not a built module, and says how to build one' {
         { New-FineTuningModulePackage -ModulePath $TestDrive -DestinationPath (Join-Path $TestDrive 'refused-empty') } |
             Should -Throw '*No FineTuning.psd1*./build.ps1 Build*'
