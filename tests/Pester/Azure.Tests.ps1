@@ -1,4 +1,8 @@
 # The module's Azure OpenAI connection, end to end against the emulator's Azure dialect on a loopback port.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'The keys are made up by the test for the emulator; the cmdlets take them as SecureString.')]
+param()
+
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Azure OpenAI connections against the emulator' -ForEach @(

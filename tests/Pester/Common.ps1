@@ -6,29 +6,33 @@ Import-Module (Join-Path $script:ModuleFolder 'FineTuning.psd1') -Force -ErrorAc
 
 function New-TestDataset {
     # Writes a chat-format JSONL file of $Count distinct examples and returns its path.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'A test helper that writes only into Pester''s TestDrive.')]
     param([int] $Count = 12, [string] $Name = "train-$([guid]::NewGuid().ToString('n').Substring(0, 8)).jsonl")
     $path = Join-Path $TestDrive $Name
     $lines = foreach ($i in 1..$Count) {
         @{ messages = @(
                 @{ role = 'system'; content = 'You convert numbers to words.' }
                 @{ role = 'user'; content = "What is $i in words?" }
-                @{ role = 'assistant'; content = "The number $i is written as $(Convert-NumberToWords $i)." }
+                @{ role = 'assistant'; content = "The number $i is written as $(ConvertTo-NumberWord $i)." }
             ) } | ConvertTo-Json -Depth 5 -Compress
     }
     [System.IO.File]::WriteAllLines($path, [string[]]$lines)
     $path
 }
 
-function Convert-NumberToWords([int] $n) {
+function ConvertTo-NumberWord([int] $n) {
     $ones = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen' -split ' '
     $tens = '- - twenty thirty forty fifty sixty seventy eighty ninety' -split ' '
     if ($n -lt 20) { return $ones[$n] }
     if ($n -lt 100) { return $tens[[math]::Floor($n / 10)] + $(if ($n % 10) { '-' + $ones[$n % 10] }) }
-    return "$(Convert-NumberToWords ([math]::Floor($n / 100))) hundred$(if ($n % 100) { ' and ' + (Convert-NumberToWords ($n % 100)) })"
+    return "$(ConvertTo-NumberWord ([math]::Floor($n / 100))) hundred$(if ($n % 100) { ' and ' + (ConvertTo-NumberWord ($n % 100)) })"
 }
 
 function Start-TestEmulator {
     # An in-process emulator whose clock only moves when a test moves it.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'A test helper: the emulator lives in the test session only.')]
     param([switch] $Listen, [securestring] $ApiKey)
     $p = @{ ManualClock = $true; Seed = 1 }
     if ($Listen) { $p.Port = 0 }
@@ -51,6 +55,8 @@ if ($env:FINETUNING_TEST_LOOPBACK -eq '1') {
     # The same suite over real HTTP: every emulator the tests start listens on 127.0.0.1, and the
     # cmdlets reach it through sockets instead of the in-process handler.
     function Start-FineTuningEmulator {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+            Justification = 'Stands in for the cmdlet of the same name in the tests; the emulator lives in the test session only.')]
         [CmdletBinding()]
         param([int] $Port, [double] $TimeScale, [int] $Seed, [object] $ApiKey, [switch] $ManualClock, [string] $StatePath, [switch] $NoConnect)
         if (-not $PSBoundParameters.ContainsKey('Port')) { $PSBoundParameters['Port'] = 0 }

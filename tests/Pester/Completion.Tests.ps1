@@ -1,3 +1,7 @@
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseDeclaredVarsMoreThanAssignments', 'c',
+    Justification = 'Tab completion reads $c from the session, through the command line the test completes.')]
+param()
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
@@ -23,11 +27,11 @@ Describe 'Tab completion of job ids' {
     AfterAll { Stop-FineTuningEmulator }
 
     It 'offers every job to Get-FineTuningJob, newest first, with its status' {
-        $matches = Get-Completion 'Get-FineTuningJob -Id '
-        $matches.CompletionText | Should -Be @($cancelledJob.Id, $pausedJob.Id, $runningJob.Id)
-        $matches[0].ListItemText | Should -Be "$($cancelledJob.Id) (cancelled)"
-        $matches[0].ResultType | Should -Be 'ParameterValue'
-        $matches[0].ToolTip | Should -BeLike 'cancelled, gpt-4o-mini-2024-07-18, supervised, suffix charlie, created *'
+        $offered = Get-Completion 'Get-FineTuningJob -Id '
+        $offered.CompletionText | Should -Be @($cancelledJob.Id, $pausedJob.Id, $runningJob.Id)
+        $offered[0].ListItemText | Should -Be "$($cancelledJob.Id) (cancelled)"
+        $offered[0].ResultType | Should -Be 'ParameterValue'
+        $offered[0].ToolTip | Should -BeLike 'cancelled, gpt-4o-mini-2024-07-18, supervised, suffix charlie, created *'
     }
 
     It 'offers only what each command can act on' {
@@ -84,10 +88,10 @@ Describe 'Tab completion of file ids' {
     AfterAll { Stop-FineTuningEmulator }
 
     It 'completes a file name to the id of the file' {
-        $matches = Get-Completion 'New-FineTuningJob -Model gpt-4o-mini -TrainingFile train'
-        $matches.CompletionText | Should -Be @($train.Id)
-        $matches[0].ListItemText | Should -Be "$($train.Id) (train-words.jsonl)"
-        $matches[0].ToolTip | Should -BeLike "train-words.jsonl, fine-tune, $($train.Bytes.ToString('N0', [cultureinfo]::InvariantCulture)) bytes, created *"
+        $offered = Get-Completion 'New-FineTuningJob -Model gpt-4o-mini -TrainingFile train'
+        $offered.CompletionText | Should -Be @($train.Id)
+        $offered[0].ListItemText | Should -Be "$($train.Id) (train-words.jsonl)"
+        $offered[0].ToolTip | Should -BeLike "train-words.jsonl, fine-tune, $($train.Bytes.ToString('N0', [cultureinfo]::InvariantCulture)) bytes, created *"
         (Get-Completion 'New-FineTuningJob -Model gpt-4o-mini -TrainingFile x -ValidationFile VALID').CompletionText | Should -Be @($valid.Id)
     }
 
@@ -114,9 +118,9 @@ Describe 'Tab completion of fixed values' {
 Describe 'Tab completion of models' {
     It 'offers snapshots, then aliases, without a connection' {
         Disconnect-FineTuningService
-        $matches = Get-Completion 'New-FineTuningJob -Model gpt-4.1-m'
-        $matches.CompletionText | Should -Be @('gpt-4.1-mini-2025-04-14', 'gpt-4.1-mini')
-        $matches[1].ToolTip | Should -Be 'Alias of gpt-4.1-mini-2025-04-14; methods: Supervised, Dpo'
+        $offered = Get-Completion 'New-FineTuningJob -Model gpt-4.1-m'
+        $offered.CompletionText | Should -Be @('gpt-4.1-mini-2025-04-14', 'gpt-4.1-mini')
+        $offered[1].ToolTip | Should -Be 'Alias of gpt-4.1-mini-2025-04-14; methods: Supervised, Dpo'
         (Get-Completion 'Test-FineTuningDataset x.jsonl -Model gpt-3').CompletionText | Should -Contain 'gpt-3.5-turbo-0125'
     }
 
@@ -133,9 +137,9 @@ Describe 'Tab completion of models' {
             $train = Add-FineTuningFile (New-TestDataset -Count 12)
             $job = New-FineTuningJob -Model gpt-4o-mini -TrainingFile $train.Id -Suffix tuned
             $done = Step-Emulator $emu $job.Id -Status succeeded
-            $matches = Get-Completion 'New-FineTuningJob -Model ft:'
-            $matches.CompletionText | Should -Be @($done.FineTunedModel)
-            $matches[0].ToolTip | Should -BeLike "Fine-tuned by $($job.Id) from gpt-4o-mini-2024-07-18 (supervised), *"
+            $offered = Get-Completion 'New-FineTuningJob -Model ft:'
+            $offered.CompletionText | Should -Be @($done.FineTunedModel)
+            $offered[0].ToolTip | Should -BeLike "Fine-tuned by $($job.Id) from gpt-4o-mini-2024-07-18 (supervised), *"
             Get-Completion 'New-FineTuningJob -Model ft:gpt-4.1' | Should -BeNullOrEmpty
         }
         finally {

@@ -27,7 +27,7 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
     }
 
     It 'replaces a running emulator when started again' {
-        $first = Start-FineTuningEmulator
+        Start-FineTuningEmulator | Out-Null
         Add-FineTuningFile (New-TestDataset -Count 10) | Out-Null
         $second = Start-FineTuningEmulator
         $second.Emulator.FileCount | Should -Be 0
@@ -61,7 +61,7 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
             $emu = Start-FineTuningEmulator -ManualClock -Seed 5
             $job = Add-FineTuningFile $path | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 2 -Seed 11
             Step-Emulator $emu $job.Id -Status succeeded | Out-Null
-            ,@(Get-FineTuningEvent $job.Id | Where-Object Type -eq 'metrics' | Sort-Object Step | ForEach-Object TrainLoss)
+            , @(Get-FineTuningEvent $job.Id | Where-Object Type -eq 'metrics' | Sort-Object Step | ForEach-Object TrainLoss)
             Stop-FineTuningEmulator
         }
         $losses[0].Count | Should -BeGreaterThan 0

@@ -1,6 +1,11 @@
 #Requires -Version 5.1
 # The cmdlet help: the markdown in docs/en-US, its conversion to MAML by tools/HelpBuilder.psm1, and
 # (when the built module is at $env:FINETUNING_MODULE_PATH) what Get-Help shows for every exported cmdlet.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseDeclaredVarsMoreThanAssignments', 'pages',
+    Justification = 'Set in BeforeDiscovery for the -ForEach of the blocks below.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseDeclaredVarsMoreThanAssignments', 'cmdlets',
+    Justification = 'Set in BeforeDiscovery for the -ForEach of the blocks below.')]
+param()
 
 BeforeDiscovery {
     $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
@@ -40,7 +45,10 @@ BeforeAll {
     }
 
     # A page with every character XML must escape, and a parameter in two sets with different metadata.
-    function New-FixturePage([string]$Folder, [string]$Name = 'Get-Widget', [string]$ParameterBlock) {
+    function New-FixturePage {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+            Justification = 'A test helper that writes only into Pester''s TestDrive.')]
+        param([string]$Folder, [string]$Name = 'Get-Widget', [string]$ParameterBlock)
         if (-not $ParameterBlock) {
             $ParameterBlock = @'
 ### -Id

@@ -1,5 +1,9 @@
 # The emulator driven by the official openai npm SDK over loopback HTTP. Needs node and npm (the SDK
 # is installed from npm into out/interop by this test); skipped with a reason when they are absent.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'The keys are made up by the test for the emulator; the cmdlets take them as SecureString.')]
+param()
+
 BeforeDiscovery {
     $script:haveNode = [bool](Get-Command node -ErrorAction SilentlyContinue) -and [bool](Get-Command npm -ErrorAction SilentlyContinue)
 }
@@ -16,7 +20,7 @@ Describe 'The openai npm SDK against the emulator' -Skip:(-not $haveNode) {
         Copy-Item (Join-Path $interop 'package.json'), (Join-Path $interop 'openai-sdk.mjs') $work -Force
         if (-not (Test-Path (Join-Path $work 'node_modules/openai/package.json'))) {
             Push-Location $work
-            try { & npm install --no-audit --no-fund --loglevel=error 2>&1 | Write-Host } finally { Pop-Location }
+            try { & npm install --no-audit --no-fund --loglevel=error 2>&1 | Out-Host } finally { Pop-Location }
         }
         $script:key = 'sk-interop-' + [guid]::NewGuid().ToString('n')
         $script:emu = Start-FineTuningEmulator -Port 0 -ManualClock -Seed 4 -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)

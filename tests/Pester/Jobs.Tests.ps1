@@ -419,7 +419,7 @@ Describe 'Jobs that fail on the service' {
 
     It 'fails a job whose training file is not JSONL' {
         $path = Join-Path $TestDrive 'notjson.jsonl'
-        Set-Content $path -Value ('this is not json', 'nor is this') 
+        Set-Content $path -Value ('this is not json', 'nor is this')
         $bad = Add-FineTuningFile $path -SkipValidation
         $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $bad.Id
         $failed = Step-Emulator $emu $job.Id -Status failed, succeeded
