@@ -651,6 +651,11 @@ Export-ModuleMember -Function Get-Widget, Remove-Widget
         New-Item -ItemType Directory -Path $script:StubDocs | Out-Null
     }
 
+    It 'writes nothing with -WhatIf' {
+        @(Update-FineTuningHelpMarkdown -Module StubHelpModule -SourcePath $script:StubDocs -WhatIf) | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $script:StubDocs) | Should -BeNullOrEmpty
+    }
+
     It 'writes a page per command whose syntax and parameter metadata need no correction, only the text' {
         $written = @(Update-FineTuningHelpMarkdown -Module StubHelpModule -SourcePath $script:StubDocs)
         $written | ForEach-Object { Split-Path $_ -Leaf } | Sort-Object | Should -Be @('Get-Widget.md', 'Remove-Widget.md')
