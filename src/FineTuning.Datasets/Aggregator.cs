@@ -247,7 +247,7 @@ namespace FineTuning.Datasets
                 Mean = _counted == 0 ? 0 : (double)_tokens / _counted,
                 Median = Percentile(0.5),
                 P90 = Percentile(0.9),
-                TrainedTokens = _trained,
+                TargetTokens = _trained,
                 BillableTokensPerEpoch = _billable,
                 OverLimit = _overLimit,
                 TokenLimit = _limit,

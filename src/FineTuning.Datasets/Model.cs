@@ -118,9 +118,13 @@ namespace FineTuning.Datasets
         public int Median { get; internal set; }
         public int P90 { get; internal set; }
         public int Max { get; internal set; }
-        /// <summary>Tokens of the content the model learns from: assistant messages with weight 1 (chat),
-        /// completions (prompt/completion), both outputs (preference). 0 for reinforcement.</summary>
-        public long TrainedTokens { get; internal set; }
+        /// <summary>
+        /// Tokens of the content the model is trained to produce, in one pass over the file: assistant messages with
+        /// weight 1 (chat), completions (prompt/completion), both outputs (preference); 0 for reinforcement. Not what
+        /// the service bills: that is <see cref="BillableTokensPerEpoch"/> times the epochs, which a job reports as its
+        /// trained_tokens (FineTuningJob.TrainedTokens).
+        /// </summary>
+        public long TargetTokens { get; internal set; }
         /// <summary>Tokens the service bills per epoch: the sum over examples of min(tokens, limit), since longer examples are truncated.</summary>
         public long BillableTokensPerEpoch { get; internal set; }
         /// <summary>Examples over <see cref="TokenLimit"/>; the service truncates them.</summary>

@@ -105,7 +105,7 @@ public class ReaderTests
             Assert.Equal(bytes.Length, r.Bytes);
         }
         Assert.Equal(one.Tokens.Total, two.Tokens.Total);
-        Assert.Equal(one.Tokens.TrainedTokens, two.Tokens.TrainedTokens);
+        Assert.Equal(one.Tokens.TargetTokens, two.Tokens.TargetTokens);
         Assert.Equal(one.Tokens.P90, two.Tokens.P90);
         Assert.Equal(1, one.AutoEpochs); // 30000 x 3 > 25000
     }
@@ -202,7 +202,7 @@ public class ReaderTests
         // 2 messages x (3 + role) + contents + 3 for the reply
         int expected = 2 * 3 + c.Count("user") + c.Count("assistant") + 8 + 7 + 3; // 8 and 7 from token-counts.json
         Assert.Equal(expected, report.Tokens.Total);
-        Assert.Equal(7, report.Tokens.TrainedTokens);
+        Assert.Equal(7, report.Tokens.TargetTokens);
     }
 
     private sealed class FailingStream : MemoryStream

@@ -75,7 +75,7 @@ public class RuleTests
         Assert.Empty(report.Findings);
         Assert.Equal(0, report.EstimatedBilledTokens);
         Assert.True(report.Tokens.Total > 0);
-        Assert.Equal(0, report.Tokens.TrainedTokens);
+        Assert.Equal(0, report.Tokens.TargetTokens);
     }
 
     [Fact]
@@ -95,10 +95,10 @@ public class RuleTests
         var c = TokenCounter.ForEncoding(TokenCounter.O200kBase);
         var a = DatasetValidator.Validate(new MemoryStream(Encoding.UTF8.GetBytes(one)), "a");
         var b = DatasetValidator.Validate(new MemoryStream(Encoding.UTF8.GetBytes(zero)), "b");
-        Assert.Equal(c.Count("first answer") + c.Count("second answer"), a.Tokens.TrainedTokens);
-        Assert.Equal(c.Count("second answer"), b.Tokens.TrainedTokens);
+        Assert.Equal(c.Count("first answer") + c.Count("second answer"), a.Tokens.TargetTokens);
+        Assert.Equal(c.Count("second answer"), b.Tokens.TargetTokens);
         Assert.Equal(a.Tokens.Total, b.Tokens.Total);
-        Assert.Equal(4 * 3 + 2 * c.Count("user") + 2 * c.Count("assistant") + c.Count("hi") + c.Count("again") + a.Tokens.TrainedTokens + 3, a.Tokens.Total);
+        Assert.Equal(4 * 3 + 2 * c.Count("user") + 2 * c.Count("assistant") + c.Count("hi") + c.Count("again") + a.Tokens.TargetTokens + 3, a.Tokens.Total);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class TokenStatisticsTests
         Assert.Equal(expected.GetProperty("max").GetInt32(), t.Max);
         Assert.Equal(expected.GetProperty("median").GetInt32(), t.Median);
         Assert.Equal(expected.GetProperty("p90").GetInt32(), t.P90);
-        Assert.Equal(expected.GetProperty("trained").GetInt64(), t.TrainedTokens);
+        Assert.Equal(expected.GetProperty("trained").GetInt64(), t.TargetTokens);
         Assert.Equal((double)t.Total / report.Examples, t.Mean, 9);
         Assert.Equal(0, t.OverLimit);
         if (report.Format == DatasetFormat.Reinforcement)

@@ -46,7 +46,7 @@ Describe 'Test-FineTuningDataset' {
         $want = $expected.$Name.($report.Tokens.Encoding)
         $report.Tokens.Total | Should -Be $want.total
         $report.Tokens.Max | Should -Be $want.max
-        $report.Tokens.TrainedTokens | Should -Be $want.trained
+        $report.Tokens.TargetTokens | Should -Be $want.trained
     }
 
     It 'estimates the billed tokens from the epochs the service would pick' {
@@ -54,6 +54,26 @@ Describe 'Test-FineTuningDataset' {
         $report.AutoEpochs | Should -BeGreaterThan 0
         $report.EstimatedBilledTokens | Should -Be ($report.Tokens.BillableTokensPerEpoch * $report.AutoEpochs)
         (Test-FineTuningDataset (Join-Path $corpus 'valid/chat.jsonl') -Epochs 2).EstimatedBilledTokens | Should -Be ($report.Tokens.BillableTokensPerEpoch * 2)
+    }
+
+    It 'names the tokens the model learns to write TargetTokens, and keeps TrainedTokens for what the job bills' {
+        $path = Join-Path $PSScriptRoot '../../examples/data/train.jsonl'
+        $report = Test-FineTuningDataset $path -Model gpt-4o-mini-2024-07-18 -Epochs 3
+        $report.Tokens.PSObject.Properties.Name | Should -Not -Contain 'TrainedTokens'
+        $report.Tokens.TargetTokens | Should -BeGreaterThan 0
+        $report.Tokens.TargetTokens | Should -BeLessThan $report.Tokens.BillableTokensPerEpoch
+        $shown = $report | Out-String -Width 120
+        $shown | Should -Match ('TargetTokens\s+: ' + $report.Tokens.TargetTokens.ToString('N0') + ' per epoch')
+        $shown | Should -Not -Match 'TrainedTokens\s+:'
+        $shown | Should -Match ($report.EstimatedBilledTokens.ToString('N0') + ' \(3 epoch\(s\); the job reports this as TrainedTokens\)')
+
+        $emu = Start-TestEmulator
+        try {
+            $file = Add-FineTuningFile $path
+            $job = New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file.Id -Epochs 3
+            (Step-Emulator $emu $job.Id -Status succeeded).TrainedTokens | Should -Be $report.EstimatedBilledTokens
+        }
+        finally { Stop-FineTuningEmulator }
     }
 
     It 'estimates the cost at a given price per million tokens, and shows it' {
