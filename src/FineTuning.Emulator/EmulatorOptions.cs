@@ -73,7 +73,11 @@ namespace FineTuning.Emulator
         {
             if (by < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(by), by, "The clock only moves forward.");
             lock (_gate) _offset += by;
+            Advanced?.Invoke();
         }
+
+        /// <summary>Called after every <see cref="Advance"/> (the emulator saves the clock's new position).</summary>
+        internal Action? Advanced { get; set; }
     }
 
     /// <summary>A fault to inject: the next matching requests get this answer instead of the real one.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Http;
 using System.Threading;
 
@@ -15,6 +16,7 @@ namespace FineTuning.Emulator
     {
         private readonly object _gate = new object();
         private EmulatorListener? _listener;
+        private StateFolderLock? _folderLock;
         private bool _disposed;
 
         public FineTuningEmulator(EmulatorOptions? options = null)
@@ -22,18 +24,47 @@ namespace FineTuning.Emulator
             Options = options ?? new EmulatorOptions();
             if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
             Faults = new FaultInjector();
-            _random = Options.Seed.HasValue ? new Random(Options.Seed.Value) : new Random();
+            _ids = new IdSource(Options.Seed);
             DateTimeOffset? savedNow = null;
             if (!string.IsNullOrEmpty(Options.StatePath))
             {
-                lock (_state)
+                _stateDirectory = Path.GetFullPath(Options.StatePath!);
+                Directory.CreateDirectory(_stateDirectory);
+                // One owner per folder: a second emulator on it is refused before it reads or writes anything.
+                _folderLock = StateFolderLock.Acquire(_stateDirectory);
+                try
                 {
-                    savedNow = LoadState(Options.StatePath!);
-                    SaveIfDirty();
+                    lock (_state) savedNow = LoadState();
+                }
+                catch
+                {
+                    _folderLock.Dispose();
+                    throw;
                 }
             }
             // After a restart, virtual time goes on from where the saved state left it.
             Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock, savedNow);
+            Clock.Advanced = OnClockAdvanced;
+            if (_stateDirectory != null)
+            {
+                try
+                {
+                    lock (_state) SaveIfDirty();
+                }
+                catch
+                {
+                    _folderLock!.Dispose();
+                    throw;
+                }
+            }
+        }
+
+        /// <summary>A moved clock is part of the state: saved at once, so a restart does not take it back.</summary>
+        private void OnClockAdvanced()
+        {
+            if (_stateDirectory is null) return;
+            lock (_state) MarkDirty();
+            Persist();
         }
 
         public EmulatorOptions Options { get; }
@@ -98,9 +129,15 @@ namespace FineTuning.Emulator
             StopListener();
             lock (_state)
             {
-                foreach (var upload in _uploads.Values) DropParts(upload);
+                // With a state folder, pending uploads and their parts stay for the next start.
+                if (_stateDirectory is null)
+                {
+                    foreach (var upload in _uploads.Values) DropParts(upload);
+                }
                 DeleteScratch();
             }
+            _folderLock?.Dispose();
+            _folderLock = null;
         }
 
         private void ThrowIfDisposed()

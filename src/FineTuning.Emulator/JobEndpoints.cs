@@ -164,7 +164,7 @@ namespace FineTuning.Emulator
                 }
 
                 var now = Clock.Now;
-                var id = azure ? "ftjob-" + Guid.NewGuid().ToString("N") : "ftjob-" + RandomId(24);
+                var id = azure ? "ftjob-" + Guid.NewGuid().ToString("N") : _ids.NewId("ftjob-", 24, _jobs.ContainsKey);
                 var record = new JobRecord
                 {
                     Sequence = ++_sequence,
@@ -221,7 +221,7 @@ namespace FineTuning.Emulator
 
         private long NextSeed()
         {
-            lock (_random) return _random.Next(0, int.MaxValue);
+            return _ids.Next(int.MaxValue);
         }
 
         private string ResolveModel(string model)

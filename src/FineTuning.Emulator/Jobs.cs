@@ -15,6 +15,8 @@ namespace FineTuning.Emulator
         public byte[]? Memory;
         /// <summary>Where the bytes are, for files kept on disk (large uploads, state folders).</summary>
         public string? DiskPath;
+        /// <summary>The name of the content's file in the state folder, once it is written there.</summary>
+        public string? ContentName;
         public long Sequence;
 
         public long Length => Memory?.LongLength ?? new System.IO.FileInfo(DiskPath!).Length;

@@ -59,7 +59,7 @@ namespace FineTuning.Emulator
                             throw new ApiError(400, $"Invalid project id '{project}': project ids start with 'proj_'.", "project_ids", "invalid_value");
                         var permission = new CheckpointPermission
                         {
-                            Id = "cp_" + RandomId(24), Checkpoint = checkpoint, ProjectId = project, CreatedAt = Clock.Now, Sequence = ++_sequence,
+                            Id = _ids.NewId("cp_", 24, id => _permissions.Any(p => p.Id == id)), Checkpoint = checkpoint, ProjectId = project, CreatedAt = Clock.Now, Sequence = ++_sequence,
                         };
                         _permissions.Add(permission);
                         created.Add(permission);

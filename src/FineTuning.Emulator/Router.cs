@@ -16,15 +16,13 @@ namespace FineTuning.Emulator
     public sealed partial class FineTuningEmulator
     {
         private readonly object _state = new object();
-        private readonly Random _random;
+        private readonly IdSource _ids;
         private readonly Dictionary<string, StoredFile> _files = new Dictionary<string, StoredFile>(StringComparer.Ordinal);
         private readonly Dictionary<string, JobRecord> _jobs = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
         private readonly HashSet<string> _deletedModels = new HashSet<string>(StringComparer.Ordinal);
         private long _sequence;
         /// <summary>The earliest expires_at among the files (or later: a purge recomputes it); MaxValue when none expires.</summary>
         private DateTimeOffset _nextFileExpiry = DateTimeOffset.MaxValue;
-
-        private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
         // ---------------------------------------------------------------- request entry
 
@@ -398,7 +396,7 @@ namespace FineTuning.Emulator
                 {
                     Info = new FineTuningFile
                     {
-                        Id = "file-" + RandomId(22),
+                        Id = NewFileId(),
                         Object = "file",
                         Bytes = content.Length,
                         CreatedAt = now,
@@ -415,6 +413,12 @@ namespace FineTuning.Emulator
             }
         }
 
+        /// <summary>A file id in use by no file, present or remembered by an upload.</summary>
+        private string NewFileId()
+        {
+            lock (_state) return _ids.NewId("file-", 22, id => _files.ContainsKey(id) || _uploads.Values.Any(u => u.File?.Info.Id == id));
+        }
+
         /// <summary>Keeps a file (the caller holds the state lock) and notes when it expires.</summary>
         private void AddFile(StoredFile file)
         {
@@ -427,10 +431,8 @@ namespace FineTuning.Emulator
         private void RemoveFile(StoredFile file)
         {
             _files.Remove(file.Info.Id);
-            if (file.DiskPath != null && _stateDirectory is null)
-            {
-                try { File.Delete(file.DiskPath); } catch (IOException) { }
-            }
+            if (file.ContentName != null) DeleteLater(Path.Combine(FilesDirectory, file.ContentName));
+            else DeleteLater(file.DiskPath);
             MarkDirty();
         }
 
@@ -592,15 +594,7 @@ namespace FineTuning.Emulator
 
         // ---------------------------------------------------------------- helpers
 
-        internal string RandomId(int length)
-        {
-            var chars = new char[length];
-            lock (_random)
-            {
-                for (var i = 0; i < length; i++) chars[i] = Alphanumeric[_random.Next(Alphanumeric.Length)];
-            }
-            return new string(chars);
-        }
+        internal string RandomId(int length) => _ids.Text(length);
 
         private static int Limit(EmulatorRequest request, int fallback, int max)
         {

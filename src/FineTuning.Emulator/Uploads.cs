@@ -79,6 +79,7 @@ namespace FineTuning.Emulator
                             if (upload.Status != "pending") throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; only a pending upload can be cancelled.", null, null);
                             upload.Status = "cancelled";
                             DropParts(upload);
+                            MarkDirty();
                             return Json(200, UploadNode(upload));
                         }
                 }
@@ -104,7 +105,7 @@ namespace FineTuning.Emulator
                 var now = Clock.Now;
                 var upload = new UploadRecord
                 {
-                    Id = "upload_" + RandomId(24),
+                    Id = _ids.NewId("upload_", 24, _uploads.ContainsKey),
                     Filename = filename,
                     Purpose = purpose,
                     MimeType = mime,
@@ -114,6 +115,7 @@ namespace FineTuning.Emulator
                     FileLifetime = lifetime,
                 };
                 _uploads[upload.Id] = upload;
+                MarkDirty();
                 return Json(200, UploadNode(upload));
             }
         }
@@ -138,8 +140,9 @@ namespace FineTuning.Emulator
                 RequirePending(upload);
             }
             // The bytes go to disk outside the lock, so parts arrive in parallel.
-            var partId = "part_" + RandomId(24);
-            var path = Path.Combine(Scratch(), partId);
+            string partId;
+            lock (_state) partId = _ids.NewId("part_", 24, id => _uploads.Values.Any(u => u.Parts.ContainsKey(id)));
+            var path = Path.Combine(Scratch(), UniqueName(partId, ".part"));
             using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
             {
                 file.Write(data.Data.Array!, data.Data.Offset, data.Data.Count);
@@ -152,6 +155,7 @@ namespace FineTuning.Emulator
                     throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}.", null, null);
                 }
                 upload.Parts[partId] = (path, data.Data.Count);
+                MarkDirty();
                 return Json(200, new JsonObject
                 {
                     ["id"] = partId, ["object"] = "upload.part", ["created_at"] = Clock.Now.ToUnixTimeSeconds(), ["upload_id"] = upload.Id,
@@ -187,8 +191,9 @@ namespace FineTuning.Emulator
             }
 
             // Join the parts in the given order, hashing as they go.
-            var fileId = "file-" + RandomId(22);
-            var target = Path.Combine(_stateDirectory != null ? Path.Combine(_stateDirectory, "files") : Scratch(), fileId + ".bin");
+            var fileId = NewFileId();
+            var contentName = UniqueName(fileId, ".bin");
+            var target = Path.Combine(_stateDirectory != null ? FilesDirectory : Scratch(), contentName);
             string actual;
             try
             {
@@ -235,6 +240,8 @@ namespace FineTuning.Emulator
                         Filename = upload.Filename, Purpose = upload.Purpose, Status = "processed",
                     },
                     DiskPath = target,
+                    // In a state folder the joined parts already are the file's content, under a name of its own.
+                    ContentName = _stateDirectory != null ? contentName : null,
                     Sequence = ++_sequence,
                 };
                 if (upload.Bytes <= LargeFileBytes)
@@ -264,17 +271,16 @@ namespace FineTuning.Emulator
             {
                 upload.Status = "expired";
                 DropParts(upload);
+                MarkDirty();
             }
             if (upload.Status != "pending")
                 throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; parts can only be added to, and only a pending upload completed.", null, null);
         }
 
-        private static void DropParts(UploadRecord upload)
+        /// <summary>Forgets an upload's parts; their files go now, or with a state folder once a snapshot without them is saved.</summary>
+        private void DropParts(UploadRecord upload)
         {
-            foreach (var part in upload.Parts.Values)
-            {
-                try { File.Delete(part.Path); } catch (IOException) { }
-            }
+            foreach (var part in upload.Parts.Values) DeleteLater(part.Path);
             upload.Parts.Clear();
         }
 

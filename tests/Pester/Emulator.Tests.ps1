@@ -55,6 +55,22 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
         { Start-FineTuningEmulator -StatePath $state -ErrorAction Stop } | Should -Throw -ErrorId 'EmulatorStartFailed,*'
     }
 
+    It 'refuses a state folder that another emulator owns, and takes it once that one stops' {
+        $state = Join-Path $TestDrive 'owned'
+        $owner = [FineTuning.Emulator.FineTuningEmulator]::new([FineTuning.Emulator.EmulatorOptions]@{ StatePath = $state })
+        try {
+            $err = { Start-FineTuningEmulator -StatePath $state -ErrorAction Stop } | Should -Throw -ErrorId 'StateFolderInUse,*' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+            $err.TargetObject | Should -Be $state
+            $err.Exception.Message | Should -BeLike "*'$state'*in use by another emulator*"
+        }
+        finally {
+            $owner.Dispose()
+        }
+        $emu = Start-FineTuningEmulator -StatePath $state
+        $emu.Emulator.FileCount | Should -Be 0
+    }
+
     It 'reproduces a seeded run exactly' {
         $path = New-TestDataset -Count 12
         $losses = foreach ($run in 1, 2) {

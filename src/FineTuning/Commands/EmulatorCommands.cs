@@ -121,6 +121,11 @@ namespace FineTuning.Commands
             catch (Exception ex)
             {
                 emulator?.Dispose();
+                if (ex is StateFolderInUseException inUse)
+                {
+                    // Another emulator (in this or another process) owns the folder: refuse, and name it.
+                    ThrowTerminatingError(new ErrorRecord(inUse, "StateFolderInUse", ErrorCategory.ResourceBusy, inUse.StatePath));
+                }
                 var record = ErrorMapping.ToErrorRecord(ex, Port, "Emulator");
                 ThrowTerminatingError(new ErrorRecord(record.Exception, "EmulatorStartFailed",
                     ex is NotSupportedException ? ErrorCategory.NotImplemented : ErrorCategory.ResourceUnavailable, Port)
