@@ -11,9 +11,9 @@ namespace FineTuning.Emulator.Host
         private const string Usage =
             "finetuning-emulator [--port N] [--time-scale X] [--seed N] [--manual-clock] [--org ID] [--state-path DIR]\n" +
             "  --port N        TCP port on 127.0.0.1 (default 5080; 0 picks a free one)\n" +
-            "  --time-scale X  virtual seconds per real second (default 60)\n" +
+            "  --time-scale X  jobs run X times faster than on the service (default 60); reported times stay real\n" +
             "  --seed N        seed for ids and job seeds, for repeatable runs\n" +
-            "  --manual-clock  time moves only through POST /_emulator/clock/advance\n" +
+            "  --manual-clock  time moves only through POST /_emulator/clock/advance (durations unscaled)\n" +
             "  --org ID        organization id shown in jobs and model names (default org-emulator)\n" +
             "  --state-path D  keep state in folder D across restarts (default: in memory)\n" +
             "The API key the emulator requires, if any, comes from FINETUNING_EMULATOR_API_KEY.";

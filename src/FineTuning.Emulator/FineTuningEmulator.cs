@@ -25,7 +25,7 @@ namespace FineTuning.Emulator
             if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
             Faults = new FaultInjector();
             _ids = new IdSource(Options.Seed);
-            DateTimeOffset? savedNow = null;
+            (DateTimeOffset? Now, TimeSpan? ClockOffset) saved = (null, null);
             if (!string.IsNullOrEmpty(Options.StatePath))
             {
                 _stateDirectory = Path.GetFullPath(Options.StatePath!);
@@ -34,7 +34,7 @@ namespace FineTuning.Emulator
                 _folderLock = StateFolderLock.Acquire(_stateDirectory);
                 try
                 {
-                    lock (_state) savedNow = LoadState();
+                    lock (_state) saved = LoadState();
                 }
                 catch
                 {
@@ -42,8 +42,8 @@ namespace FineTuning.Emulator
                     throw;
                 }
             }
-            // After a restart, virtual time goes on from where the saved state left it.
-            Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock, savedNow);
+            // After a restart the clock goes on from where the saved state left it, advances included.
+            Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock, saved.Now, saved.ClockOffset);
             Clock.Advanced = OnClockAdvanced;
             if (_stateDirectory != null)
             {

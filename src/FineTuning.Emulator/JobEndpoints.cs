@@ -175,7 +175,7 @@ namespace FineTuning.Emulator
                     Beta = beta,
                     ModelId8 = RandomId(8),
                     Azure = azure,
-                    NextAt = now + Timing.Validation(training.Length),
+                    NextAt = now + Clock.Scale(Timing.Validation(training.Length)),
                 };
                 var settings = new MethodSettings
                 {
@@ -405,7 +405,7 @@ namespace FineTuning.Emulator
                 case "resume":
                     if (status != JobStatus.Paused) throw InvalidTransition("resume", status);
                     job.Status = JobStatus.Queued;
-                    record.NextAt = now + Timing.Requeue;
+                    record.NextAt = now + Clock.Scale(Timing.Requeue);
                     EstimateFinish(record, now);
                     AddEvent(record, now, "Fine-tuning job resumed, moving job to queued state");
                     break;
@@ -432,7 +432,7 @@ namespace FineTuning.Emulator
                     case JobStatus.Queued:
                         job.Status = JobStatus.Running;
                         AddEvent(record, due, "Fine-tuning job started");
-                        record.NextAt = due + Timing.Step(record.Trainer!.NextBatchTokens());
+                        record.NextAt = due + Clock.Scale(Timing.Step(record.Trainer!.NextBatchTokens()));
                         EstimateFinish(record, due);
                         break;
                     case JobStatus.Running:
@@ -504,7 +504,7 @@ namespace FineTuning.Emulator
 
             job.Status = JobStatus.Queued;
             AddEvent(record, at, "Files validated, moving job to queued state");
-            record.NextAt = at + Timing.Queue;
+            record.NextAt = at + Clock.Scale(Timing.Queue);
             EstimateFinish(record, at);
         }
 
@@ -634,7 +634,7 @@ namespace FineTuning.Emulator
 
             if (!last)
             {
-                record.NextAt = at + Timing.Step(trainer.NextBatchTokens());
+                record.NextAt = at + Clock.Scale(Timing.Step(trainer.NextBatchTokens()));
                 EstimateFinish(record, at);
                 return;
             }
@@ -668,13 +668,14 @@ namespace FineTuning.Emulator
             AddEvent(record, at, message, level: "error");
         }
 
-        private static void EstimateFinish(JobRecord record, DateTimeOffset from)
+        /// <summary>When the job should end by the wall clock: the service's remaining duration, shortened by the time scale.</summary>
+        private void EstimateFinish(JobRecord record, DateTimeOffset from)
         {
             var trainer = record.Trainer;
             if (trainer is null) return;
             var remaining = trainer.TotalSteps - trainer.StepsDone;
             var seconds = remaining * record.SecondsPerStepEstimate + (record.Job.Status == JobStatus.Queued ? Timing.Queue.TotalSeconds : 0);
-            record.Job.EstimatedFinish = from + TimeSpan.FromSeconds(Math.Ceiling(seconds));
+            record.Job.EstimatedFinish = from + TimeSpan.FromSeconds(Math.Ceiling(Clock.Scale(TimeSpan.FromSeconds(seconds)).TotalSeconds));
         }
 
         private void AddEvent(JobRecord record, DateTimeOffset at, string message, string type = "message", JsonObject? data = null, string level = "info")

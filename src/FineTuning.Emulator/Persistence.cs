@@ -79,6 +79,7 @@ namespace FineTuning.Emulator
             {
                 ["version"] = StateVersion,
                 ["now_ms"] = Clock.Now.ToUnixTimeMilliseconds(),
+                ["clock_offset_ms"] = (long)Clock.Offset.TotalMilliseconds,
                 ["sequence"] = _sequence,
                 ["ids"] = new JsonObject { ["seed"] = _ids.Seed, ["position"] = _ids.Position },
                 ["deleted_models"] = new JsonArray(_deletedModels.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
@@ -178,20 +179,20 @@ namespace FineTuning.Emulator
 
         /// <summary>
         /// Reads the state folder (the caller owns it), or prepares an empty one, and collects what no snapshot names.
-        /// Returns the virtual time the state was saved at.
+        /// Returns the time the state was saved at and how far the clock had been advanced.
         /// </summary>
-        private DateTimeOffset? LoadState()
+        private (DateTimeOffset? Now, TimeSpan? ClockOffset) LoadState()
         {
             Directory.CreateDirectory(FilesDirectory);
             Directory.CreateDirectory(UploadsDirectory);
             var keep = new HashSet<string>(StringComparer.Ordinal);
-            DateTimeOffset? savedNow = null;
+            (DateTimeOffset? Now, TimeSpan? ClockOffset) saved = (null, null);
             if (File.Exists(SnapshotPath))
             {
-                savedNow = ReadSnapshot(keep);
+                saved = ReadSnapshot(keep);
             }
             CollectOrphans(keep);
-            return savedNow;
+            return saved;
         }
 
         /// <summary>Deletes content and part files that no snapshot names: writes a stop cut short.</summary>
@@ -208,7 +209,7 @@ namespace FineTuning.Emulator
             try { File.Delete(SnapshotPath + ".tmp"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
 
-        private DateTimeOffset ReadSnapshot(HashSet<string> keep)
+        private (DateTimeOffset, TimeSpan?) ReadSnapshot(HashSet<string> keep)
         {
             JsonObject root;
             try
@@ -305,7 +306,8 @@ namespace FineTuning.Emulator
             {
                 foreach (var u in uploads) ReadUpload((JsonObject)u!, keep);
             }
-            return savedNow;
+            var offset = (long?)root["clock_offset_ms"] is long ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+            return (savedNow, offset);
         }
 
         private void ReadUpload(JsonObject u, HashSet<string> keep)

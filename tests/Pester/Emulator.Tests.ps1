@@ -71,6 +71,27 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
         $emu.Emulator.FileCount | Should -Be 0
     }
 
+    It 'reports wall-clock times at any time scale: EstimatedFinish is near the real end' {
+        Start-FineTuningEmulator -TimeScale 600 -Seed 3 | Out-Null
+        $before = [DateTimeOffset]::UtcNow
+        # About ten minutes of the service's time: 250 steps of 2 s and more, validation and queue.
+        $job = Add-FineTuningFile (New-TestDataset -Count 10) | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs 25 -BatchSize 1
+        $estimate = $null
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        do {
+            Start-Sleep -Milliseconds 50
+            $job = Get-FineTuningJob $job.Id
+            if ($job.Status -eq 'running' -and -not $estimate) { $estimate = $job.EstimatedFinish }
+        } until ($job.Status -eq 'succeeded' -or [DateTime]::UtcNow -gt $deadline)
+        $end = [DateTimeOffset]::UtcNow
+        $job.Status | Should -Be 'succeeded'
+        $job.CreatedAt | Should -BeGreaterOrEqual $before.AddSeconds(-2)
+        $job.FinishedAt | Should -BeLessOrEqual $end.AddSeconds(2)
+        ($job.FinishedAt - $job.CreatedAt).TotalSeconds | Should -BeLessOrEqual 5
+        $estimate | Should -Not -BeNullOrEmpty
+        [Math]::Abs(($estimate - $job.FinishedAt).TotalSeconds) | Should -BeLessOrEqual 2
+    }
+
     It 'reproduces a seeded run exactly' {
         $path = New-TestDataset -Count 12
         $losses = foreach ($run in 1, 2) {
