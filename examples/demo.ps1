@@ -19,7 +19,7 @@ Import-Module (Join-Path $ModulePath 'FineTuning.psd1') -Force
 
 function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
-Show-Step 'Start the emulator (one virtual minute passes every real second / 600)'
+Show-Step 'Start the emulator (jobs run 600 times faster than on the service; the times it reports are real)'
 Start-FineTuningEmulator -TimeScale 600 -Seed 7 | Format-Table
 
 Show-Step 'Upload the training and validation files'
@@ -31,8 +31,11 @@ Show-Step 'Create a supervised job and wait for it (progress shows the step and 
 $job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -ValidationFile $valid -Suffix demo -Epochs 3 -Seed 42 -Metadata @{ team = 'docs' } -Wait
 $job | Format-List Id, Status, Model, FineTunedModel, TrainedTokens, Duration
 
-Show-Step 'What the service said, oldest first'
-Get-FineTuningEvent $job.Id | Sort-Object CreatedAt | Select-Object -Last 8 | Format-Table
+Show-Step 'What the service said last, oldest first'
+# The service lists events newest first; at 600 times the speed many share a second, so keep its order rather than sort by time.
+$events = @(Get-FineTuningEvent $job.Id | Select-Object -First 8)
+[array]::Reverse($events)
+$events | Format-Table
 
 Show-Step 'Its loss curves: training (*) and validation (o), step by step'
 $job | Get-FineTuningMetric | Show-FineTuningMetric -Width 100 -Height 12
