@@ -138,6 +138,22 @@ namespace FineTuning.Client
         public bool CrossOrigin { get; }
     }
 
+    /// <summary>An answer was larger than the module reads for one answer (<see cref="FineTuningClient.MaxResponseBytes"/>).</summary>
+    public class FineTuningResponseTooLargeException : FineTuningProtocolException
+    {
+        public FineTuningResponseTooLargeException(string message, int statusCode, string? requestId, string method, string path, long limit, long? contentLength)
+            : base(message, statusCode, requestId, method, path)
+        {
+            Limit = limit;
+            ContentLength = contentLength;
+        }
+
+        /// <summary>The most one answer may be, in bytes.</summary>
+        public long Limit { get; }
+        /// <summary>The size the service declared, when it declared one.</summary>
+        public long? ContentLength { get; }
+    }
+
     /// <summary>No connection is configured, or the configured one cannot be used as it is.</summary>
     public class FineTuningConnectionException : Exception
     {

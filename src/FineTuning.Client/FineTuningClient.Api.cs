@@ -231,7 +231,7 @@ namespace FineTuning.Client
         {
             EnsureCanDeleteJobs();
             using var response = await SendAsync(HttpMethod.Delete, "/fine_tuning/jobs/" + Segment(jobId), null, null,
-                HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             return new DeletionResult { Id = jobId, Object = "fine_tuning.job", Deleted = true };
         }
 
@@ -276,21 +276,31 @@ namespace FineTuning.Client
             return SendJsonAsync(HttpMethod.Get, "/files", query, null, ClientJsonContext.Default.ListPageFineTuningFile, ct);
         }
 
-        /// <summary>Streams a file's content into <paramref name="destination"/>; returns the bytes copied.</summary>
-        public async Task<long> DownloadFileContentAsync(string fileId, Stream destination, CancellationToken ct = default)
+        /// <summary>
+        /// Streams a file's content into <paramref name="destination"/>; returns the bytes copied. Unbounded by default (a
+        /// download goes to disk); <paramref name="maxBytes"/> bounds a read into memory (ResponseTooLarge past it).
+        /// </summary>
+        public async Task<long> DownloadFileContentAsync(string fileId, Stream destination, CancellationToken ct = default, long? maxBytes = null)
         {
-            using var response = await SendAsync(HttpMethod.Get, FilePath(fileId) + "/content", null, null, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            var path = FilePath(fileId) + "/content";
+            using var response = await SendAsync(HttpMethod.Get, path, null, null, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            var declared = response.Content.Headers.ContentLength;
+            if (maxBytes.HasValue && declared > maxBytes) throw TooLarge(response, "GET", path, maxBytes.Value, declared);
             using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             var buffer = new byte[81920];
             long total = 0;
             int read;
             while ((read = await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
             {
-                await destination.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
                 total += read;
+                if (maxBytes.HasValue && total > maxBytes.Value) throw TooLarge(response, "GET", path, maxBytes.Value, declared);
+                await destination.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
             }
             return total;
         }
+
+        /// <summary>The most of a result file Get-FineTuningMetric reads into memory (256 MiB, millions of steps).</summary>
+        public const long MaxMetricsBytes = 256L * 1024 * 1024;
 
         // ---- helpers ----
 

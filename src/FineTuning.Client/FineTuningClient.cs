@@ -86,8 +86,8 @@ namespace FineTuning.Client
         internal async Task<T> SendJsonAsync<T>(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? query,
             Func<HttpContent?>? content, JsonTypeInfo<T> typeInfo, CancellationToken ct, string? debugBody = null)
         {
-            using var response = await SendAsync(method, path, query, content, HttpCompletionOption.ResponseContentRead, ct, debugBody).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            using var response = await SendAsync(method, path, query, content, HttpCompletionOption.ResponseHeadersRead, ct, debugBody).ConfigureAwait(false);
+            var bytes = await ReadBoundedAsync(response, method.Method, path, ct).ConfigureAwait(false);
             if (ClientLog.DebugEnabled)
                 ClientLog.Debug($"Response body: {Excerpt(bytes, 4096)}");
             try
@@ -104,6 +104,77 @@ namespace FineTuning.Client
                     (int)response.StatusCode, RequestId(response), method.Method, path, ex);
             }
         }
+
+        /// <summary>The most one JSON answer may be, in bytes (default 32 MiB); file content is streamed and not bound by it.</summary>
+        public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+        public const long DefaultMaxResponseBytes = 32L * 1024 * 1024;
+
+        /// <summary>How much of an error answer is read (1 MiB); the rest is not needed to report it.</summary>
+        public const int MaxErrorBodyBytes = 1024 * 1024;
+
+        /// <summary>
+        /// Reads a JSON answer whole, but never more than <see cref="MaxResponseBytes"/>: a declared Content-Length over the
+        /// limit fails before any of the body is read, an undeclared one as soon as the limit is passed. The connection's
+        /// timeout bounds the read, as it bounds the wait for the headers.
+        /// </summary>
+        private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, string method, string path, CancellationToken ct)
+        {
+            var limit = MaxResponseBytes;
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > limit) throw TooLarge(response, method, path, limit, declared);
+            try
+            {
+                var (bytes, complete) = await ReadUpToAsync(response, limit, declared, ct).ConfigureAwait(false);
+                if (!complete) throw TooLarge(response, method, path, limit, declared);
+                return bytes;
+            }
+            catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new FineTuningTransportException(
+                    $"{method} {path} timed out after {_connection.Timeout.TotalSeconds:0.#} s while its answer was being read.", method, path, true, 1, ex);
+            }
+            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+            {
+                throw new FineTuningTransportException(
+                    $"The connection broke while the answer to {method} {path} was being read: {Innermost(ex).Message}", method, path, false, 1, ex);
+            }
+        }
+
+        /// <summary>Up to <paramref name="max"/> bytes of a body; complete is false when there was more.</summary>
+        private async Task<(byte[] Bytes, bool Complete)> ReadUpToAsync(HttpResponseMessage response, long max, long? declared, CancellationToken ct)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (_connection.Timeout.TotalMilliseconds < int.MaxValue) timeout.CancelAfter(_connection.Timeout);
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            var buffer = new byte[declared is long d ? Math.Min(d, max) : Math.Min(16 * 1024, max + 1)];
+            var count = 0;
+            while (true)
+            {
+                if (declared.HasValue && count == declared.Value) break; // the handler never gives more than Content-Length
+                if (count == buffer.Length)
+                {
+                    if (count > max) return (buffer, false);
+                    Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 1024), max + 1));
+                }
+                var read = await stream.ReadAsync(buffer, count, buffer.Length - count, timeout.Token).ConfigureAwait(false);
+                if (read == 0) break;
+                count += read;
+                if (count > max) return (buffer, false);
+            }
+            if (count != buffer.Length) Array.Resize(ref buffer, count);
+            return (buffer, true);
+        }
+
+        private static FineTuningResponseTooLargeException TooLarge(HttpResponseMessage response, string method, string path, long limit, long? declared) =>
+            new FineTuningResponseTooLargeException(
+                $"The answer to {method} {path} is larger than the {Size(limit)} the module reads for one answer" +
+                (declared.HasValue ? $" (Content-Length {declared.Value:N0} bytes); none of it was read." : "; it stopped reading there.") +
+                " A fine-tuning API answer is far smaller: check the base URI.",
+                (int)response.StatusCode, RequestId(response), method, path, limit, declared);
+
+        private static string Size(long bytes) =>
+            bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes:N0} bytes";
 
         /// <summary>
         /// Sends a request, retrying as the policy says. Returns a success response (2xx) that the caller disposes;
@@ -212,9 +283,15 @@ namespace FineTuning.Client
                 byte[] body;
                 try
                 {
-                    body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                    // At most MaxErrorBodyBytes: enough for any error JSON; a longer body is reported by its start.
+                    body = (await ReadUpToAsync(response, MaxErrorBodyBytes, response.Content.Headers.ContentLength is long cl && cl > MaxErrorBodyBytes ? null : response.Content.Headers.ContentLength, ct).ConfigureAwait(false)).Bytes;
                 }
-                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    response.Dispose();
+                    throw;
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is IOException || ex is OperationCanceledException)
                 {
                     body = Array.Empty<byte>();
                 }

@@ -43,6 +43,11 @@ namespace FineTuning.Commands
                     category = ErrorCategory.ConnectionError;
                     action = "Check the base URI and the network; Get-FineTuningConnection shows where requests go.";
                     break;
+                case FineTuningResponseTooLargeException _:
+                    id = "ResponseTooLarge";
+                    category = ErrorCategory.LimitsExceeded;
+                    action = "Check the base URI: Get-FineTuningConnection shows where requests go.";
+                    break;
                 case FineTuningProtocolException _:
                     id = "InvalidResponse";
                     category = ErrorCategory.ProtocolError;

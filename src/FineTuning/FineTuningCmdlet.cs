@@ -222,10 +222,7 @@ namespace FineTuning.Commands
                 if (!TryRun(ct => pager.NextAsync(ct), target, out var items)) return;
                 foreach (var item in items) WriteObject(item);
             }
-            if (pager.RepeatedCursor)
-            {
-                WriteWarning("The service returned the same page cursor twice; the listing stopped there to avoid a loop.");
-            }
+            if (pager.StoppedEarly != null) WriteWarning(pager.StoppedEarly);
         }
 
         /// <summary>Lists with -First and -Skip, page by page (pages no larger than needed, at most <paramref name="maxPage"/>).</summary>

@@ -29,6 +29,10 @@ namespace FineTuningTests
         public Dictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         /// <summary>The body; "{n}" is replaced by the number of requests this route has answered (1, 2, ...).</summary>
         public string Body { get; set; } = "";
+        /// <summary>When set, the nth answer of this route is Bodies[n-1] (the last one once they run out) instead of Body.</summary>
+        public string[] Bodies { get; set; }
+        /// <summary>Send no Content-Length: the body runs until the connection closes.</summary>
+        public bool OmitContentLength { get; set; }
         /// <summary>When above zero: a body of this many bytes of filler, written as it is sent, instead of Body.</summary>
         public long GeneratedBytes { get; set; }
         /// <summary>When set, the body is JSON that opens with this text and runs on (a string value) for GeneratedBytes.</summary>
@@ -109,13 +113,15 @@ namespace FineTuningTests
 
         private async Task Write(NetworkStream stream, HostileResponse response, int n)
         {
-            var body = response.GeneratedBytes > 0 ? null : Encoding.UTF8.GetBytes(response.Body.Replace("{n}", n.ToString()));
+            var text = response.Bodies != null && response.Bodies.Length > 0 ? response.Bodies[Math.Min(n, response.Bodies.Length) - 1] : response.Body;
+            var body = response.GeneratedBytes > 0 ? null : Encoding.UTF8.GetBytes(text.Replace("{n}", n.ToString()));
             var length = body?.LongLength ?? response.GeneratedBytes;
             var head = new StringBuilder();
             head.Append("HTTP/1.1 ").Append(response.Status).Append(' ').Append(response.Reason).Append("\r\n");
             foreach (var h in response.Headers) head.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
             if (!response.Headers.ContainsKey("Content-Type")) head.Append("Content-Type: application/json\r\n");
-            head.Append("Content-Length: ").Append(length).Append("\r\nConnection: close\r\n\r\n");
+            if (!response.OmitContentLength) head.Append("Content-Length: ").Append(length).Append("\r\n");
+            head.Append("Connection: close\r\n\r\n");
             var headBytes = Encoding.ASCII.GetBytes(head.ToString());
             await stream.WriteAsync(headBytes, 0, headBytes.Length).ConfigureAwait(false);
             if (body != null)

@@ -234,3 +234,52 @@ Describe 'A key the service echoes back never reaches an error record' {
         ($e[0] | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue) | Should -Not -BeLike "*$Key*"
     }
 }
+
+Describe 'Answers and listings are bounded' {
+    BeforeEach {
+        $script:Server = Start-HostileServer
+        Connect-Hostile
+    }
+    AfterEach {
+        Disconnect-FineTuningService
+        $script:Server.Dispose()
+    }
+
+    It 'refuses a 200 MB answer before reading it, naming the limit' {
+        $r = $Server.Json('GET', '/v1/fine_tuning/jobs/ftjob-x', '')
+        $r.GeneratedBytes = 200MB
+        $r.GeneratedPrefix = '{"object":"fine_tuning.job","id":"ftjob-x","model":"'
+        Get-FineTuningJob ftjob-x -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooLarge,*'
+        $e[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $e[0].Exception.Message | Should -BeLike '*32 MiB*none of it was read*'
+        $Server.GeneratedBytesSent | Should -BeLessThan 32MB
+    }
+
+    It 'stops reading an answer of no declared length at the limit' {
+        $r = $Server.Json('GET', '/v1/fine_tuning/jobs/ftjob-x', '')
+        $r.GeneratedBytes = 200MB
+        $r.OmitContentLength = $true
+        $before = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+        Get-FineTuningJob ftjob-x -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooLarge,*'
+        $e[0].Exception.Message | Should -BeLike '*32 MiB*stopped reading*'
+        $Server.GeneratedBytesSent | Should -BeLessThan 100MB
+        ([System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 - $before) | Should -BeLessThan 150MB
+    }
+
+    It 'stops a listing whose pages bring nothing new, with a warning, and lists nothing twice' {
+        $job = { param($id) New-HostileJob -Id $id }
+        $r = $Server.Json('GET', '/v1/fine_tuning/jobs', '')
+        $r.Bodies = @(
+            (New-HostileList -HasMore (& $job 'ftjob-1'), (& $job 'ftjob-2'))
+            (New-HostileList -HasMore (& $job 'ftjob-3'), (& $job 'ftjob-4'))
+            (New-HostileList -HasMore (& $job 'ftjob-4'), (& $job 'ftjob-1'))   # a new cursor, nothing new
+        )
+        $jobs = Get-FineTuningJob -WarningVariable w -WarningAction SilentlyContinue
+        $jobs.Id | Should -Be @('ftjob-1', 'ftjob-2', 'ftjob-3', 'ftjob-4')
+        $w | Should -HaveCount 1
+        "$w" | Should -BeLike '*already listed*stopped*'
+        @($Server.Requests).Count | Should -Be 3
+    }
+}

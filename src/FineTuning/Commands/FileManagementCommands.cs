@@ -259,7 +259,7 @@ namespace FineTuning.Commands
                     if (!TryRun(async ct =>
                         {
                             using var buffer = new MemoryStream();
-                            await client.DownloadFileContentAsync(resultId, buffer, ct).ConfigureAwait(false);
+                            await client.DownloadFileContentAsync(resultId, buffer, ct, FineTuningClient.MaxMetricsBytes).ConfigureAwait(false);
                             return ResultFile.Parse(ResultFile.Decode(buffer.ToArray()), id);
                         }, id, out var rows)) continue;
                     foreach (var row in rows) WriteObject(row);

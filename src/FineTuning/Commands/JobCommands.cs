@@ -113,6 +113,7 @@ namespace FineTuning.Commands
                     break;
                 }
             }
+            if (all.StoppedEarly != null) WriteWarning(all.StoppedEarly);
         }
     }
 
