@@ -180,10 +180,17 @@ namespace FineTuning.Client
         /// Sends a request, retrying as the policy says. Returns a success response (2xx) that the caller disposes;
         /// throws for anything else. <paramref name="content"/> is called once per attempt, so bodies are fresh.
         /// </summary>
-        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? query,
+        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? query,
+            Func<HttpContent?>? content, HttpCompletionOption completion, CancellationToken ct, string? debugBody = null) =>
+            SendToAsync(method, BuildUri(path, query), path, content, completion, ct, debugBody);
+
+        /// <summary>
+        /// <see cref="SendAsync"/> to an absolute URI (the emulator's control paths live beside the API, not under it);
+        /// <paramref name="path"/> names the request in messages.
+        /// </summary>
+        internal async Task<HttpResponseMessage> SendToAsync(HttpMethod method, Uri uri, string path,
             Func<HttpContent?>? content, HttpCompletionOption completion, CancellationToken ct, string? debugBody = null)
         {
-            var uri = BuildUri(path, query);
             if (!_connection.InProcess && _connection.HasSecret && !_connection.AllowInsecureHttp && !FineTuningConnection.IsSafeToSendSecret(uri))
                 throw new FineTuningConnectionException($"Refusing to send an API key over plain http to '{uri.Host}'.");
 

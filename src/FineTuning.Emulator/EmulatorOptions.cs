@@ -187,6 +187,8 @@ namespace FineTuning.Emulator
 
         internal FaultRule? Take(string method, string path)
         {
+            // The control paths are how faults are planted and cleared: a fault never answers them.
+            if (path.StartsWith("/_emulator", StringComparison.Ordinal)) return null;
             lock (_gate)
             {
                 for (var i = 0; i < _rules.Count; i++)

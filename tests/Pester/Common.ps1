@@ -51,6 +51,42 @@ function Step-Emulator {
     throw "Job $JobId did not reach $($Status -join '/') (last status: $($job.Status))."
 }
 
+function Start-EmulatorProcess {
+    # The stand-alone emulator (src/FineTuning.Emulator.Host) in a process of its own, built once into
+    # out/host; returns the process and its base URI. Stop it with Stop-EmulatorProcess.
+    param([string[]] $ArgumentList = @(), [string] $ApiKey)
+    $hostOut = Join-Path $PSScriptRoot '../../out/host'
+    $dll = Join-Path $hostOut 'finetuning-emulator.dll'
+    if (-not $script:EmulatorHostBuilt) {
+        $output = & dotnet build (Join-Path $PSScriptRoot '../../src/FineTuning.Emulator.Host') -c Release -nologo -v quiet -o $hostOut 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Building the emulator host failed: $($output | Out-String)" }
+        $script:EmulatorHostBuilt = $true
+    }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add($dll)
+    foreach ($a in @('--port', '0') + $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    if ($ApiKey) { $psi.Environment['FINETUNING_EMULATOR_API_KEY'] = $ApiKey } else { $psi.Environment.Remove('FINETUNING_EMULATOR_API_KEY') | Out-Null }
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $line = $process.StandardOutput.ReadLine()
+    $baseUri = [regex]::Match([string]$line, 'http://\S+/v1').Value
+    if (-not $baseUri) {
+        $process.Kill(); $process.WaitForExit()
+        throw "The emulator host did not start: $line $($process.StandardError.ReadToEnd())"
+    }
+    [pscustomobject]@{ Process = $process; BaseUri = [uri]$baseUri }
+}
+
+function Stop-EmulatorProcess {
+    param($Emulator)
+    if ($Emulator -and -not $Emulator.Process.HasExited) {
+        $Emulator.Process.Kill()
+        $Emulator.Process.WaitForExit()
+    }
+}
+
 if ($env:FINETUNING_TEST_LOOPBACK -eq '1') {
     # The same suite over real HTTP: every emulator the tests start listens on 127.0.0.1, and the
     # cmdlets reach it through sockets instead of the in-process handler.
@@ -58,7 +94,7 @@ if ($env:FINETUNING_TEST_LOOPBACK -eq '1') {
         [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
             Justification = 'Stands in for the cmdlet of the same name in the tests; the emulator lives in the test session only.')]
         [CmdletBinding()]
-        param([int] $Port, [double] $TimeScale, [int] $Seed, [object] $ApiKey, [switch] $ManualClock, [string] $StatePath, [switch] $NoConnect)
+        param([int] $Port, [double] $TimeScale, [int] $Seed, [object] $ApiKey, [switch] $ManualClock, [string] $StatePath, [switch] $NoConnect, [switch] $Force)
         if (-not $PSBoundParameters.ContainsKey('Port')) { $PSBoundParameters['Port'] = 0 }
         FineTuning\Start-FineTuningEmulator @PSBoundParameters
     }

@@ -1,27 +1,92 @@
 using System;
 using System.Management.Automation;
-using FineTuning.Emulator;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTuning.Client;
 
 namespace FineTuning.Commands
 {
-    /// <summary>Shared lookup of the emulator a control cmdlet acts on.</summary>
-    public abstract class EmulatorControlCommand : PSCmdlet
+    /// <summary>
+    /// Base of the emulator's control cmdlets. They act only through the emulator's HTTP control paths, like any
+    /// other client, so they drive an emulator in this process, in another session or the stand-alone host alike.
+    /// </summary>
+    public abstract class EmulatorControlCommand : FineTuningCmdlet
     {
-        /// <summary>The emulator to act on; default: the one Start-FineTuningEmulator started.</summary>
+        /// <summary>The emulator to act on, as Start-FineTuningEmulator wrote it; its connection is used.</summary>
         [Parameter(ValueFromPipeline = true)]
         [ValidateNotNull]
         public EmulatorSession? Emulator { get; set; }
 
-        protected EmulatorSession Target()
+        protected override string Noun => "Emulator";
+
+        /// <summary>
+        /// The connection to act on: -Connection, then -Emulator's, then the session's connection (or, when there is
+        /// none, the session's emulator), then the environment's.
+        /// </summary>
+        protected FineTuningClient Target()
         {
-            var session = Emulator ?? ModuleSession.Emulator;
-            if (session is null)
+            if (Connection != null && Emulator != null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pass either -Connection or -Emulator, not both."),
+                    "AmbiguousEmulator", ErrorCategory.InvalidArgument, Emulator));
+            var connection = Connection ?? Emulator?.Connection ?? ModuleSession.Connection ?? ModuleSession.Emulator?.Connection;
+            if (connection is null)
+            {
+                try
+                {
+                    connection = ModuleSession.FromEnvironment();
+                }
+                catch (Exception ex)
+                {
+                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
+                }
+            }
+            if (connection is null)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("No emulator is running. Start one with Start-FineTuningEmulator."),
-                    "NoEmulator", ErrorCategory.ObjectNotFound, null));
+                    new InvalidOperationException("No emulator is running and there is no connection to one. Start one with Start-FineTuningEmulator, or pass -Connection."),
+                    "NoEmulator", ErrorCategory.ObjectNotFound, null)
+                {
+                    ErrorDetails = new ErrorDetails("No emulator is running and there is no connection to one. Start one with Start-FineTuningEmulator, or pass -Connection.")
+                    {
+                        RecommendedAction = "Start-FineTuningEmulator, or Connect-FineTuningService -BaseUri http://127.0.0.1:<port>/v1 for an emulator in another process.",
+                    },
+                });
             }
-            return session!;
+            return connection!.Client;
+        }
+
+        /// <summary>Runs a control call; failures stop the cmdlet with an ErrorRecord that says what went wrong.</summary>
+        protected T Control<T>(Func<FineTuningClient, CancellationToken, Task<T>> work, object? target, string invalidId)
+        {
+            var client = Target();
+            try
+            {
+                return Run(ct => work(client, ct));
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (NotAnEmulatorException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "NotAnEmulator", ErrorCategory.InvalidOperation, client.Connection.BaseUri)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message)
+                    {
+                        RecommendedAction = "Pass -Connection with a connection to the emulator (Start-FineTuningEmulator writes one; for another process: Connect-FineTuningService -BaseUri http://127.0.0.1:<port>/v1 -PassThru).",
+                    },
+                });
+            }
+            catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest)
+            {
+                var record = ErrorMapping.ToErrorRecord(ex, target, Noun);
+                ThrowTerminatingError(new ErrorRecord(record.Exception, invalidId, ErrorCategory.InvalidArgument, target) { ErrorDetails = record.ErrorDetails });
+            }
+            catch (Exception ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target, Noun));
+            }
+            throw new InvalidOperationException("Not reached.");
         }
     }
 
@@ -88,32 +153,26 @@ namespace FineTuning.Commands
 
         protected override void ProcessRecord()
         {
-            var session = Target();
             if (ParameterSetName == JobSet)
             {
-                session.Emulator.Faults.FailJobAtStep(JobId, FailAtStep, ErrorCode, ErrorMessage);
-                WriteVerbose($"{JobId ?? "The next job"} will fail at step {FailAtStep} with {ErrorCode}.");
+                var pendingJobs = Control((client, ct) => EmulatorControl.FailJobAtStepAsync(client, JobId, FailAtStep, ErrorCode, ErrorMessage, ct),
+                    JobId, "InvalidFault");
+                WriteVerbose($"{JobId ?? "The next job"} will fail at step {FailAtStep} with {ErrorCode} ({pendingJobs} fault(s) pending).");
                 return;
             }
-            var rule = new FaultRule
+            var fault = new EmulatorFault
             {
                 StatusCode = StatusCode,
                 Count = Count,
                 Method = Method,
-                PathPattern = Path,
+                Path = Path,
                 Body = Body,
                 DropConnection = DropConnection.IsPresent,
             };
-            if (RetryAfterSec >= 0) rule.RetryAfter = TimeSpan.FromSeconds(RetryAfterSec);
-            if (LatencyMs > 0) rule.Latency = TimeSpan.FromMilliseconds(LatencyMs);
-            try
-            {
-                session.Emulator.Faults.Add(rule);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidFault", ErrorCategory.InvalidArgument, rule));
-            }
+            if (RetryAfterSec >= 0) fault.RetryAfter = TimeSpan.FromSeconds(RetryAfterSec);
+            if (LatencyMs > 0) fault.Latency = TimeSpan.FromMilliseconds(LatencyMs);
+            var pending = Control((client, ct) => EmulatorControl.AddFaultAsync(client, fault, ct), fault, "InvalidFault");
+            WriteVerbose($"Fault planted ({pending} pending).");
         }
     }
 
@@ -121,7 +180,12 @@ namespace FineTuning.Commands
     [Cmdlet(VerbsCommon.Clear, "FineTuningEmulatorFault")]
     public sealed class ClearFineTuningEmulatorFaultCommand : EmulatorControlCommand
     {
-        protected override void ProcessRecord() => Target().Emulator.Faults.Clear();
+        protected override void ProcessRecord() =>
+            Control(async (client, ct) =>
+            {
+                await EmulatorControl.ClearFaultsAsync(client, ct).ConfigureAwait(false);
+                return true;
+            }, null, "InvalidFault");
     }
 
     /// <summary>Step-FineTuningEmulatorClock: moves the emulator's virtual clock forward.</summary>
@@ -142,9 +206,8 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(By), By, "-By must not be negative: the clock only moves forward."),
                     "InvalidBy", ErrorCategory.InvalidArgument, By));
             }
-            var clock = Target().Emulator.Clock;
-            clock.Advance(By);
-            if (PassThru) WriteObject(clock.Now);
+            var now = Control((client, ct) => EmulatorControl.AdvanceClockAsync(client, By, ct), By, "InvalidBy");
+            if (PassThru) WriteObject(now);
         }
     }
 }
