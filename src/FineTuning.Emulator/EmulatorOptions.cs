@@ -24,6 +24,14 @@ namespace FineTuning.Emulator
 
         /// <summary>A folder to keep state in across restarts; null keeps it in memory.</summary>
         public string? StatePath { get; set; }
+
+        /// <summary>A copy without the key: what the emulator shows of its options.</summary>
+        internal EmulatorOptions WithoutKey()
+        {
+            var copy = (EmulatorOptions)MemberwiseClone();
+            copy.ApiKey = null;
+            return copy;
+        }
     }
 
     /// <summary>

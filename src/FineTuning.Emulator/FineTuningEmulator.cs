@@ -19,9 +19,14 @@ namespace FineTuning.Emulator
         private StateFolderLock? _folderLock;
         private bool _disposed;
 
+        /// <summary>The key requests must carry, or null. Kept here only: <see cref="Options"/> never shows it.</summary>
+        private readonly string? _apiKey;
+
         public FineTuningEmulator(EmulatorOptions? options = null)
         {
-            Options = options ?? new EmulatorOptions();
+            var given = options ?? new EmulatorOptions();
+            _apiKey = string.IsNullOrEmpty(given.ApiKey) ? null : given.ApiKey;
+            Options = given.WithoutKey();
             if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
             Faults = new FaultInjector();
             _ids = new IdSource(Options.Seed);
@@ -67,7 +72,14 @@ namespace FineTuning.Emulator
             Persist();
         }
 
+        /// <summary>
+        /// The options the emulator runs with, as a copy whose <see cref="EmulatorOptions.ApiKey"/> is null: the key stays
+        /// inside the emulator, so nothing that shows or serializes the emulator can reveal it (see <see cref="RequiresApiKey"/>).
+        /// </summary>
         public EmulatorOptions Options { get; }
+
+        /// <summary>Whether requests must carry the API key the emulator was started with.</summary>
+        public bool RequiresApiKey => _apiKey != null;
 
         /// <summary>The base URI to use with <see cref="CreateHandler"/>.</summary>
         public Uri InProcessBaseUri { get; } = new Uri("http://localhost/v1");

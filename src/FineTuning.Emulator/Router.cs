@@ -177,7 +177,7 @@ namespace FineTuning.Emulator
 
         private void Authenticate(EmulatorRequest request)
         {
-            var expected = Options.ApiKey;
+            var expected = _apiKey;
             if (string.IsNullOrEmpty(expected)) return;
             string? given = null;
             if (request.Headers.TryGetValue("api-key", out var apiKey)) given = apiKey.Trim();

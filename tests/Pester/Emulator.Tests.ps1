@@ -26,12 +26,54 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
         { Get-FineTuningJob -ErrorAction Stop } | Should -Throw -ErrorId 'NoConnection,*'
     }
 
-    It 'replaces a running emulator when started again' {
-        Start-FineTuningEmulator | Out-Null
+    It 'refuses a second start while one runs, and keeps the first one and its data' {
+        $first = Start-FineTuningEmulator
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $err = { Start-FineTuningEmulator -ErrorAction Stop } | Should -Throw -ErrorId 'EmulatorAlreadyRunning,*' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err.Exception.Message | Should -BeLike "*already running at $($first.BaseUri)*0 job(s) and 1 file(s)*-Force*"
+        (Get-FineTuningFile $file.Id).Id | Should -Be $file.Id
+        $first.Emulator.FileCount | Should -Be 1
+    }
+
+    It 'replaces a running emulator with -Force and says what it dropped' {
+        $first = Start-FineTuningEmulator -ManualClock
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $file | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 | Out-Null
         Add-FineTuningFile (New-TestDataset -Count 10) | Out-Null
-        $second = Start-FineTuningEmulator
+        $second = Start-FineTuningEmulator -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike "Replaced the emulator at $($first.BaseUri): its 1 job(s) and 2 file(s) were dropped."
         $second.Emulator.FileCount | Should -Be 0
         @(Get-FineTuningFile).Count | Should -Be 0
+    }
+
+    It 'says with -Force that a durable emulator''s state stays in its folder' {
+        $state = Join-Path $TestDrive 'forced'
+        Start-FineTuningEmulator -StatePath $state | Out-Null
+        Add-FineTuningFile (New-TestDataset -Count 10) | Out-Null
+        Start-FineTuningEmulator -Force -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        "$($warned[0])" | Should -BeLike "*its 0 job(s) and 1 file(s) stay in '$state'."
+        Stop-FineTuningEmulator
+        (Start-FineTuningEmulator -StatePath $state).FileCount | Should -Be 1
+    }
+
+    It 'keeps the API key it was given out of what it returns' {
+        $key = 'sk-emulator-secret-' + [guid]::NewGuid().ToString('n')
+        $emu = Start-FineTuningEmulator -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)
+        $emu.RequiresApiKey | Should -BeTrue
+        $emu.Emulator.Options.ApiKey | Should -BeNullOrEmpty
+        ($emu | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue) | Should -Not -Match $key
+        ($emu | Format-List * | Out-String) | Should -Not -Match $key
+        $clixml = Join-Path $TestDrive 'emulator.xml'
+        $emu | Export-Clixml -Path $clixml -Depth 5
+        Get-Content $clixml -Raw | Should -Not -Match $key
+        # The key still guards the emulator, and its own connection still carries it.
+        if (-not $emu.InProcess) {
+            $withoutKey = Connect-FineTuningService -BaseUri $emu.BaseUri -PassThru -MaxRetries 0
+            { Get-FineTuningFile -Connection $withoutKey -ErrorAction Stop } | Should -Throw -ErrorId 'AuthenticationFailed,*'
+        }
+        @(Get-FineTuningFile -Connection $emu.Connection -ErrorAction Stop).Count | Should -Be 0
     }
 
     It 'keeps its state in -StatePath across a restart' {

@@ -30,6 +30,10 @@ namespace FineTuning.Commands
         public bool ManualClock => Emulator.Options.ManualClock;
         public int JobCount => Emulator.JobCount;
         public int FileCount => Emulator.FileCount;
+        /// <summary>Whether requests must carry the key given to Start-FineTuningEmulator (the key itself is never shown).</summary>
+        public bool RequiresApiKey => Emulator.RequiresApiKey;
+        /// <summary>The folder the emulator keeps its state in, or null when it keeps it in memory.</summary>
+        public string? StatePath => Emulator.Options.StatePath;
 
         public void Dispose()
         {
@@ -68,6 +72,9 @@ namespace FineTuning.Commands
 
         [Parameter] public SwitchParameter NoConnect { get; set; }
 
+        /// <summary>Replace an emulator this session already runs (a warning says what it held) instead of refusing.</summary>
+        [Parameter] public SwitchParameter Force { get; set; }
+
         protected override void EndProcessing()
         {
             var bound = MyInvocation.BoundParameters;
@@ -81,11 +88,27 @@ namespace FineTuning.Commands
             };
             if (options.ApiKey != null) SecretMasker.Register(options.ApiKey);
 
-            // One emulator per session: a new start replaces the old one.
+            // One emulator per session. A second start never drops the first one's state without a word:
+            // it is refused, or with -Force the first one is stopped and a warning says what it held.
             if (ModuleSession.Emulator is EmulatorSession previous)
             {
-                WriteVerbose($"Stopping the emulator at {previous.BaseUri} first.");
+                var held = Describe(previous);
+                if (!Force)
+                {
+                    var message = $"An emulator is already running at {previous.BaseUri} ({held}). Stop it with Stop-FineTuningEmulator first, " +
+                        "or pass -Force to replace it.";
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), "EmulatorAlreadyRunning", ErrorCategory.ResourceExists, previous)
+                    {
+                        ErrorDetails = new ErrorDetails(message)
+                        {
+                            RecommendedAction = "Stop-FineTuningEmulator, then start again; or Start-FineTuningEmulator -Force to replace it.",
+                        },
+                    });
+                }
                 StopFineTuningEmulatorCommand.StopCurrent();
+                WriteWarning(previous.StatePath is null
+                    ? $"Replaced the emulator at {previous.BaseUri}: its {held} were dropped."
+                    : $"Replaced the emulator at {previous.BaseUri}: its {held} stay in '{previous.StatePath}'.");
             }
 
             FineTuningEmulator? emulator = null;
@@ -131,6 +154,14 @@ namespace FineTuning.Commands
                     ex is NotSupportedException ? ErrorCategory.NotImplemented : ErrorCategory.ResourceUnavailable, Port)
                 { ErrorDetails = record.ErrorDetails });
             }
+        }
+
+        /// <summary>What an emulator holds, in words: "3 job(s), 5 file(s)" and its unfinished uploads, if any.</summary>
+        private static string Describe(EmulatorSession session)
+        {
+            var text = $"{session.JobCount} job(s) and {session.FileCount} file(s)";
+            var uploads = session.Emulator.UploadCount("pending");
+            return uploads > 0 ? $"{session.JobCount} job(s), {session.FileCount} file(s) and {uploads} unfinished upload(s)" : text;
         }
 
         private static string Plain(SecureString value)
