@@ -54,6 +54,8 @@ function Step-Emulator {
 function Start-EmulatorProcess {
     # The stand-alone emulator (src/FineTuning.Emulator.Host) in a process of its own, built once into
     # out/host; returns the process and its base URI. Stop it with Stop-EmulatorProcess.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'A test helper: the emulator process lives for the test only.')]
     param([string[]] $ArgumentList = @(), [string] $ApiKey)
     $hostOut = Join-Path $PSScriptRoot '../../out/host'
     $dll = Join-Path $hostOut 'finetuning-emulator.dll'
@@ -80,6 +82,8 @@ function Start-EmulatorProcess {
 }
 
 function Stop-EmulatorProcess {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'A test helper: the emulator process lives for the test only.')]
     param($Emulator)
     if ($Emulator -and -not $Emulator.Process.HasExited) {
         $Emulator.Process.Kill()

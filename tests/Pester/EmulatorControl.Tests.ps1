@@ -1,3 +1,7 @@
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'The keys are made up by the test for the emulator; the cmdlets take them as SecureString.')]
+param()
+
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Emulator control cmdlets' {
