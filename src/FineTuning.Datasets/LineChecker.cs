@@ -45,6 +45,13 @@ namespace FineTuning.Datasets
         private static readonly HashSet<string> MessageKeys = new HashSet<string>(StringComparer.Ordinal)
             { "role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal" };
 
+        private static readonly string[] Roles = { "system", "developer", "user", "assistant", "tool", "function" };
+        private static readonly string[] ContentPartTypes = { "text", "image_url" };
+        private static readonly string[] ChatKeys = { "messages", "tools", "parallel_tool_calls", "functions" };
+        private static readonly string[] PromptCompletionKeys = { "prompt", "completion" };
+        private static readonly string[] PreferenceKeys = { "input", "preferred_output", "non_preferred_output" };
+        private static readonly string[] InputKeys = { "messages", "tools", "parallel_tool_calls" };
+
         internal const int MaxImagesPerExample = 10;
         private readonly TokenCounter _counter;
         private List<PendingFinding> _out = new List<PendingFinding>();
@@ -158,7 +165,7 @@ namespace FineTuning.Datasets
                         break;
                     default:
                         Add(FindingScope.ChatOnly, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}'. A chat example may hold only messages, tools, parallel_tool_calls and functions; remove it.", p.Name);
+                            $"Unrecognized key '{p.Name}'.{Suggestions.DidYouMean(p.Name, ChatKeys)} A chat example may hold only messages, tools, parallel_tool_calls and functions; remove it.", p.Name);
                         break;
                 }
             }
@@ -232,7 +239,7 @@ namespace FineTuning.Datasets
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}'. A prompt/completion example holds only prompt and completion; remove it.", p.Name);
+                            $"Unrecognized key '{p.Name}'.{Suggestions.DidYouMean(p.Name, PromptCompletionKeys)} A prompt/completion example holds only prompt and completion; remove it.", p.Name);
                         break;
                 }
             }
@@ -270,7 +277,7 @@ namespace FineTuning.Datasets
                         var hint = p.Name == "preferred_completion" || p.Name == "non_preferred_completion"
                             ? $" Rename it to '{p.Name.Replace("_completion", "_output")}'." : " Remove it.";
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}'. A preference example holds input, preferred_output and non_preferred_output.{hint}", p.Name);
+                            $"Unrecognized key '{p.Name}'.{Suggestions.DidYouMean(p.Name, PreferenceKeys)} A preference example holds input, preferred_output and non_preferred_output.{hint}", p.Name);
                         break;
                 }
             }
@@ -321,7 +328,7 @@ namespace FineTuning.Datasets
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}' in 'input'. It may hold messages, tools and parallel_tool_calls; remove it.", "input." + p.Name);
+                            $"Unrecognized key '{p.Name}' in 'input'.{Suggestions.DidYouMean(p.Name, InputKeys)} It may hold messages, tools and parallel_tool_calls; remove it.", "input." + p.Name);
                         break;
                 }
             }
@@ -419,7 +426,7 @@ namespace FineTuning.Datasets
                 default:
                     known = false;
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnknownRole,
-                        $"Unknown role '{role}'. Use system, developer, user, assistant, tool or function.", path + ".role");
+                        $"Unknown role '{role}'.{Suggestions.DidYouMean(role, Roles)} Use system, developer, user, assistant, tool or function.", path + ".role");
                     break;
             }
 
@@ -474,7 +481,7 @@ namespace FineTuning.Datasets
                         break;
                     default:
                         Add(FindingScope.All, FindingSeverity.Error, FindingCodes.UnrecognizedKey,
-                            $"Unrecognized key '{p.Name}' in a message. Messages may hold role, content, name, weight, tool_calls, tool_call_id and function_call; remove it.", PP());
+                            $"Unrecognized key '{p.Name}' in a message.{Suggestions.DidYouMean(p.Name, MessageKeys)} Messages may hold role, content, name, weight, tool_calls, tool_call_id and function_call; remove it.", PP());
                         break;
                 }
             }
@@ -576,7 +583,7 @@ namespace FineTuning.Datasets
                 else
                 {
                     Add(FindingScope.All, FindingSeverity.Error, FindingCodes.InvalidContentType,
-                        $"Content part type '{t}' is not accepted for fine-tuning; use \"text\" or (in user messages) \"image_url\".", ppath + ".type");
+                        $"Content part type '{t}' is not accepted for fine-tuning;{Suggestions.DidYouMean(t, ContentPartTypes)} use \"text\" or (in user messages) \"image_url\".", ppath + ".type");
                 }
             }
             return tokens;

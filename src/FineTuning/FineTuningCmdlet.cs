@@ -166,11 +166,14 @@ namespace FineTuning.Commands
                 var record = ErrorMapping.ToErrorRecord(ex, target, Noun);
                 if (jobChange && ex is FineTuningServiceException service && service.Kind == ServiceErrorKind.BadRequest && service.Param is null)
                     record = new ErrorRecord(record.Exception, "InvalidJobState", ErrorCategory.InvalidOperation, target) { ErrorDetails = record.ErrorDetails };
-                WriteError(record);
+                WriteError(Explain(ex, record));
                 result = default!;
                 return false;
             }
         }
+
+        /// <summary>What a cmdlet adds to the error of a failed call (a suggestion, say); the record as it is by default.</summary>
+        protected virtual ErrorRecord Explain(Exception exception, ErrorRecord record) => record;
 
         /// <summary>
         /// Runs a call that changes a job (cancel, pause, resume, delete) like <see cref="TryRun{T}"/>, except that the service's

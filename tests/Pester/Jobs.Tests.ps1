@@ -438,3 +438,24 @@ Describe 'Jobs that fail on the service' {
         $errs[0].Exception.Message | Should -Match 'file-nope'
     }
 }
+
+Describe 'A model the service refuses' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $script:train = Add-FineTuningFile (New-TestDataset -Count 12)
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'gets the closest names of the models that take fine-tuning' {
+        New-FineTuningJob -Model gpt-4o-mni -TrainingFile $train.Id -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        "$($errs[0])" | Should -Match 'gpt-4o-mni is not available'
+        "$($errs[0])" | Should -Match "Did you mean 'gpt-4o-mini'"
+        $errs[0].ErrorDetails.RecommendedAction | Should -Match 'gpt-4o-mini'
+    }
+
+    It 'gets no guess when no known name is close' {
+        New-FineTuningJob -Model llama-3-70b -TrainingFile $train.Id -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($errs[0])" | Should -Not -Match 'Did you mean'
+    }
+}

@@ -189,10 +189,28 @@ namespace FineTuning.Commands
         // While the job is being created, a 404 can only mean a file it names does not exist.
         private bool _creating;
 
+        // The model the request names, for suggestions when the service refuses it.
+        private string? _model;
+
         // Jobs this call created (a spec's uploads are removed again when its job could not be made).
         private int _created;
 
         protected override string Noun => _creating ? "File" : "Job";
+
+        /// <summary>A model the service refused gets the closest names of the models known to take fine-tuning.</summary>
+        protected override ErrorRecord Explain(Exception exception, ErrorRecord record)
+        {
+            if (!_creating || !(exception is FineTuningServiceException service) || !string.Equals(service.Param, "model", StringComparison.Ordinal))
+                return record;
+            var close = FineTuning.Datasets.Suggestions.Closest(_model, BaseModels.Known.SelectMany(m => new[] { m.Snapshot, m.Alias }));
+            if (close.Count == 0) return record;
+            var message = record.ErrorDetails?.Message ?? record.Exception.Message;
+            record.ErrorDetails = new ErrorDetails(message + FineTuning.Datasets.Suggestions.DidYouMean(_model, close))
+            {
+                RecommendedAction = "Use a model that takes fine-tuning, such as " + string.Join(" or ", close) + " (tab completion of -Model lists them).",
+            };
+            return record;
+        }
 
         protected override void ProcessRecord()
         {
@@ -238,6 +256,7 @@ namespace FineTuning.Commands
             var client = Client;
             FineTuningJob job;
             _creating = true;
+            _model = request.Model;
             try
             {
                 if (!TryRun(ct => client.CreateJobAsync(request, ct), options.TrainingFile, out job)) return;
