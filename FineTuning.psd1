@@ -29,6 +29,7 @@
         'Revoke-FineTuningCheckpointPermission'
         'New-FineTuningJob'
         'ConvertTo-FineTuningJobSpec'
+        'Export-FineTuningJob'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'
         'Suspend-FineTuningJob'

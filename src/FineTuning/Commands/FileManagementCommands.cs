@@ -253,28 +253,11 @@ namespace FineTuning.Commands
             foreach (var id in Id)
             {
                 if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) continue;
-                var resultId = job.ResultFiles?.FirstOrDefault();
-                if (resultId != null)
-                {
-                    if (!TryRun(async ct =>
-                        {
-                            using var buffer = new MemoryStream();
-                            await client.DownloadFileContentAsync(resultId, buffer, ct, FineTuningClient.MaxMetricsBytes).ConfigureAwait(false);
-                            return ResultFile.Parse(ResultFile.Decode(buffer.ToArray()), id);
-                        }, id, out var rows)) continue;
-                    foreach (var row in rows) WriteObject(row);
-                    continue;
-                }
-
-                // No result file yet (the job is still running, or failed): the metrics events say the same so far.
-                WriteVerbose($"Job {id} ({job.Status}) has no result file yet; reading its metrics events.");
-                var pager = new Pager<FineTuningEvent>((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
-                if (!TryRun(ct => pager.ToListAsync(ct), id, out var events)) continue;
-                foreach (var row in events.Select(e => e.Metrics).Where(m => m?.Step != null)
-                             .Select(m => MetricRow.FromEvent(m!, id)).OrderBy(r => r.Step))
-                {
-                    WriteObject(row);
-                }
+                // Without a result file yet (the job is still running, or failed), the metrics events say the same so far.
+                if (job.ResultFiles is null || job.ResultFiles.Count == 0)
+                    WriteVerbose($"Job {id} ({job.Status}) has no result file yet; reading its metrics events.");
+                if (!TryRun(ct => MetricReader.ReadAsync(client, job, ct), id, out var rows)) continue;
+                foreach (var row in rows) WriteObject(row);
             }
         }
     }

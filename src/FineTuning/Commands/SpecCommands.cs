@@ -140,7 +140,7 @@ namespace FineTuning.Commands
             string target;
             try
             {
-                target = GetUnresolvedProviderPathFromPSPath(Path.Replace("{id}", SafeLeaf(job.Id)));
+                target = GetUnresolvedProviderPathFromPSPath(Path.Replace("{id}", DownloadTarget.LeafName(job.Id) ?? "_"));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -172,14 +172,6 @@ namespace FineTuning.Commands
             {
                 WriteError(ErrorMapping.ToErrorRecord(ex, target, "File"));
             }
-        }
-
-        /// <summary>An id as a file name: anything but letters, digits, '-', '_' and '.' becomes '_'.</summary>
-        internal static string SafeLeaf(string id)
-        {
-            var chars = (id ?? string.Empty).Select(ch => char.IsLetterOrDigit(ch) && ch < 128 || ch == '-' || ch == '_' ? ch : '_').ToArray();
-            var leaf = new string(chars);
-            return leaf.Length == 0 ? "_" : leaf;
         }
     }
 

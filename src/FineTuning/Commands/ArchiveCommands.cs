@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Export-FineTuningJob: archives jobs into a folder, one folder per job, resumably.</summary>
+    [Cmdlet(VerbsData.Export, "FineTuningJob", SupportsShouldProcess = true)]
+    [OutputType(typeof(JobArchiveResult))]
+    public sealed class ExportFineTuningJobCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("JobId", "fine_tuning_job_id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        /// <summary>The archive's folder; each job gets a folder named after its id inside it. Created when missing.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Also archive the training and validation files, where the service still serves them.</summary>
+        [Parameter] public SwitchParameter IncludeData { get; set; }
+
+        protected override string Noun => "Job";
+
+        private readonly List<string> _ids = new List<string>();
+
+        protected override void ProcessRecord()
+        {
+            foreach (var id in Id)
+            {
+                if (!_ids.Contains(id, StringComparer.Ordinal)) _ids.Add(id);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            string root;
+            try
+            {
+                root = GetUnresolvedProviderPathFromPSPath(Path);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+            if (File.Exists(root))
+            {
+                ThrowTerminatingError(new ErrorRecord(new IOException($"'{root}' is a file; -Path takes the archive's folder."), "PathIsFile", ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+            var archiver = new JobArchiver(Client, root, IncludeData);
+            const string activity = "Archiving fine-tuning jobs";
+            for (var i = 0; i < _ids.Count; i++)
+            {
+                var id = _ids[i];
+                WriteProgress(new ProgressRecord(3, activity, $"Job {i + 1} of {_ids.Count}: {id}") { PercentComplete = i * 100 / _ids.Count });
+                Archive(archiver, id);
+            }
+            WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private void Archive(JobArchiver archiver, string id)
+        {
+            if (!TryRun(ct => archiver.GetJobAsync(id, ct), id, out var fetched)) return;
+            var (json, job) = fetched;
+            string folder;
+            IReadOnlyList<ArchiveItem> items;
+            try
+            {
+                folder = archiver.FolderOf(job.Id);
+                items = archiver.Plan(job, json);
+            }
+            catch (UnsafeFileNameException ex)
+            {
+                WriteError(new ErrorRecord(ex, "UnsafeFileName", ErrorCategory.InvalidData, id));
+                return;
+            }
+            var result = new JobArchiveResult { JobId = job.Id, Status = job.Status, Path = folder };
+            if (!job.IsFinal)
+                WriteWarning($"Job {job.Id} is {job.Status}; its archive describes it as it is now, and a later Export-FineTuningJob brings it up to date.");
+            var wrote = false;
+            foreach (var item in items)
+            {
+                var target = archiver.PathOf(job.Id, item);
+                if (File.Exists(target) && !item.Refresh)
+                {
+                    result.Kept.Add(item.Name);
+                    result.TotalBytes += new FileInfo(target).Length;
+                    continue;
+                }
+                if (!ShouldProcess(target, $"Write {item.What}")) continue;
+                wrote = true;
+                WriteVerbose($"{job.Id}: writing {item.Name} ({item.What}).");
+                var missingBefore = result.Missing.Count;
+                if (!TryRun(ct => archiver.WriteAsync(job, item, result, ct), item.Name, out _))
+                {
+                    // A failure that is not the service's refusal (the connection, the disk): the archive stays resumable.
+                    return;
+                }
+                if (result.Missing.Count > missingBefore)
+                    WriteWarning($"{job.Id}: {result.Missing[result.Missing.Count - 1]}. The archive lists it under Missing; a later run tries again.");
+            }
+            if (wrote || result.Kept.Count > 0) WriteObject(result);
+        }
+    }
+}
