@@ -67,7 +67,7 @@ public class WallClockTests
         Assert.True(done.FinishedAt.Value <= h.Emulator.Clock.Now);
         var events = await h.AllEventsAsync(job.Id);
         var started = events.Single(e => e.Message == "Fine-tuning job started").CreatedAt;
-        var validated = events.Single(e => e.Message.StartsWith("Files validated", StringComparison.Ordinal)).CreatedAt;
+        var validated = events.Single(e => e.Message?.StartsWith("Files validated", StringComparison.Ordinal) == true).CreatedAt;
         Assert.Equal(TimeSpan.FromSeconds(20), started - validated);
     }
 }
