@@ -39,20 +39,44 @@ Describe 'Default views of what the cmdlets write' {
         $data.FormatViewDefinition[0].Control | Should -BeOfType $expected
     }
 
-    # Ids are what people copy out of a table, so they must show whole, in OpenAI's form and in Azure's (longer).
-    It 'shows a <Kind> id and its creation time whole in 120 columns' -ForEach @(
-        @{ Kind = 'OpenAI job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-mJP5PgIEaFxN4jpMHIcCKMmQ'; Status = 'validating_files'; Model = 'gpt-4.1-mini-2025-04-14'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
-        @{ Kind = 'Azure job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-0f4191f0c59a4256b7a797a3d9eed219'; Status = 'succeeded'; Model = 'gpt-4o-mini-2024-07-18'; FineTunedModel = 'gpt-4o-mini-2024-07-18.ft-0f4191f0c59a4256b7a797a3d9eed219-support'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
-        @{ Kind = 'OpenAI file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-6SGMqxPz9QJP2KnXMXg1JxAB'; Filename = 'customer-support-conversations-2026-train.jsonl'; Purpose = 'fine-tune-results'; Bytes = 8589934592; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
-        @{ Kind = 'Azure file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-0f4191f0c59a4256b7a797a3d9eed219'; Filename = 'train.jsonl'; Purpose = 'fine-tune'; Bytes = 6622; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } } }
+    # Ids are what people copy out of a table, so they must show whole, in OpenAI's form and in Azure's (longer);
+    # so must the status and what a job made. Values as the two services write them.
+    It 'shows a <Kind> whole on one line in 120 columns, and its id and status whole in 80 with nothing cut' -ForEach @(
+        @{ Kind = 'OpenAI job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-mJP5PgIEaFxN4jpMHIcCKMmQ'; Status = 'succeeded'; Model = 'gpt-4o-mini-2024-07-18'; FineTunedModel = 'ft:gpt-4o-mini-2024-07-18:org-emulator:support:AbCd1234'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Whole = 'Id', 'Status', 'FineTunedModel' }
+        @{ Kind = 'OpenAI job still validating'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-mJP5PgIEaFxN4jpMHIcCKMmQ'; Status = 'validating_files'; Model = 'gpt-4.1-mini-2025-04-14'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Whole = 'Id', 'Status' }
+        @{ Kind = 'Azure job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-0f4191f0c59a4256b7a797a3d9eed219'; Status = 'succeeded'; Model = 'gpt-4o-mini-2024-07-18'; FineTunedModel = 'gpt-4o-mini-2024-07-18.ft-0f4191f0c59a4256b7a797a3d9eed219-support'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Whole = 'Id', 'Status', 'FineTunedModel' }
+        @{ Kind = 'OpenAI file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-6SGMqxPz9QJP2KnXMXg1JxAB'; Filename = 'step_metrics.csv'; Purpose = 'fine-tune-results'; Bytes = 8589934592; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Whole = 'Id', 'Purpose', 'Bytes', 'Filename' }
+        @{ Kind = 'OpenAI file with a long name'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-6SGMqxPz9QJP2KnXMXg1JxAB'; Filename = 'customer-support-conversations-2026-train.jsonl'; Purpose = 'fine-tune'; Bytes = 123456789; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Whole = 'Id', 'Purpose', 'Bytes', 'Filename' }
+        @{ Kind = 'Azure file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-0f4191f0c59a4256b7a797a3d9eed219'; Filename = 'train.jsonl'; Purpose = 'fine-tune'; Bytes = 6622; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Whole = 'Id', 'Purpose', 'Bytes', 'Filename' }
     ) {
         $item = & $Make
-        $lines = ($item | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() }
-        $lines | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
-        $row = $lines[-1]
-        $row | Should -Match ([regex]::Escape($item.Id) + '\s') -Because 'the id must not be cut short'
-        $row | Should -Match ([regex]::Escape($item.Status)) -Because 'the status must show whole'
-        $row | Should -Match ([regex]::Escape($item.CreatedAt.LocalDateTime.ToString('yyyy-MM-dd HH:mm')) + '$') -Because 'the time it was made must show whole'
+        foreach ($width in 120, 80) {
+            $lines = @(($item | Out-String -Width $width) -split "`r?`n" | Where-Object { $_.Trim() })
+            $lines | Where-Object { $_.Length -gt $width } | Should -BeNullOrEmpty -Because "the table must fit $width columns"
+            $row = $lines | Where-Object { $_.StartsWith($item.Id) }
+            $row | Should -Not -BeNullOrEmpty -Because "the id must show whole at $width columns"
+            foreach ($name in $Whole) {
+                $value = "$($item.$name)"
+                if ($width -eq 120 -or $name -in 'Id', 'Status', 'Purpose', 'Bytes') {
+                    $row | Should -Match ('(^|\s)' + [regex]::Escape($value) + '(\s|$)') -Because "$name must show whole on the row at $width columns"
+                }
+                else {
+                    # A long name may wrap inside its column at 80, but never loses a character.
+                    (($lines | Select-Object -Skip 2) -join '' -replace '\s', '') | Should -Match ([regex]::Escape($value)) -Because "$name must show whole at $width columns"
+                }
+            }
+        }
+    }
+
+    It 'keeps the rest of a <Kind> in the Details view, whole in 80 columns' -ForEach @(
+        @{ Kind = 'job'; Make = { [FineTuning.Client.FineTuningJob]@{ Id = 'ftjob-0f4191f0c59a4256b7a797a3d9eed219'; Status = 'succeeded'; Model = 'gpt-4o-mini-2024-07-18'; FineTunedModel = 'gpt-4o-mini-2024-07-18.ft-0f4191f0c59a4256b7a797a3d9eed219-support'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z'; TrainedTokens = 3741 } }; Shown = @{ Model = 'gpt-4o-mini-2024-07-18'; TrainedTokens = '3,741' } }
+        @{ Kind = 'file'; Make = { [FineTuning.Client.FineTuningFile]@{ Id = 'file-0f4191f0c59a4256b7a797a3d9eed219'; Filename = 'train.jsonl'; Purpose = 'fine-tune'; Bytes = 6622; Status = 'processed'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z' } }; Shown = @{ Status = 'processed' } }
+    ) {
+        $item = & $Make
+        $text = $item | Format-List -View Details | Out-String -Width 80
+        $text | Should -Match ('Created\s+: ' + [regex]::Escape($item.CreatedAt.LocalDateTime.ToString('yyyy-MM-dd HH:mm')))
+        foreach ($key in $Shown.Keys) { $text | Should -Match ($key + '\s+: ' + [regex]::Escape($Shown[$key])) }
+        ($text -split "`r?`n") | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
     }
 
     It 'shows a checkpoint''s model name whole in 120 columns, in Azure''s longer form too' {
