@@ -13,9 +13,16 @@ namespace FineTuning.Client
         public CompletionItem(string text, string listItem, string toolTip)
         {
             Text = text;
-            ListItem = listItem;
-            ToolTip = toolTip;
+            // What a completion list shows comes from the service (ids, file names, statuses): no control characters.
+            ListItem = TerminalText.Cell(listItem);
+            ToolTip = TerminalText.Message(toolTip);
         }
+
+        /// <summary>
+        /// Whether the suggestion may be offered: one whose text holds a control character would put it on the command
+        /// line (and a terminal), so it is left out.
+        /// </summary>
+        public bool IsSafe => !TerminalText.NeedsCleaning(Text) && Text.IndexOf('\n') < 0 && Text.IndexOf('\t') < 0;
 
         public string Text { get; }
         public string ListItem { get; }

@@ -283,3 +283,21 @@ Describe 'Answers and listings are bounded' {
         @($Server.Requests).Count | Should -Be 3
     }
 }
+
+Describe 'Every default view shows service text through TerminalText' {
+    It 'has no table or list column that shows a string property raw, except the local connection and emulator views' {
+        $format = [xml](Get-Content (Join-Path $ModuleFolder 'FineTuning.Format.ps1xml') -Raw)
+        $local = 'FineTuning.Client.FineTuningConnection', 'FineTuning.Commands.EmulatorSession'
+        $raw = foreach ($view in $format.Configuration.ViewDefinitions.View) {
+            $typeName = $view.ViewSelectedBy.TypeName -replace '#.*$'
+            if ($typeName -in $local) { continue }
+            $type = $typeName -as [type]
+            foreach ($name in $view.SelectNodes('.//PropertyName') | ForEach-Object InnerText) {
+                $property = if ($type) { $type.GetProperty($name) }
+                if (-not $property -or $property.PropertyType -eq [string]) { "$($view.Name).$name" }
+            }
+        }
+        # Paths of local files the user named are the user's own text.
+        $raw | Where-Object { $_ -notin 'DatasetReport.Path', 'DatasetReportDetailed.Path', 'FineTuningWaitJob.Location' } | Should -BeNullOrEmpty
+    }
+}

@@ -74,7 +74,7 @@ namespace FineTuning.Commands
                 return Array.Empty<CompletionResult>();
             }
             var quote = QuoteOf(wordToComplete);
-            return items.Select(i => new CompletionResult(QuoteIfNeeded(i.Text, quote), i.ListItem, CompletionResultType.ParameterValue, i.ToolTip)).ToList();
+            return items.Where(i => i.IsSafe).Select(i => new CompletionResult(QuoteIfNeeded(i.Text, quote), i.ListItem, CompletionResultType.ParameterValue, i.ToolTip)).ToList();
         }
 
         protected abstract IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters);
