@@ -17,7 +17,9 @@
              comes from the folder repository given by -ToolRepository or $env:FINETUNING_TOOL_REPOSITORY,
              else from the PowerShell Gallery; the task says what it tried when neither has it.
     Package - Build, then packs the module into out/packages/FineTuning.<version>.nupkg, the package a
-             PowerShell repository serves (Install-PSResource / Install-Module from a feed or a folder).
+             PowerShell repository serves (Install-PSResource / Install-Module from a feed or a folder), and the
+             stand-alone emulator into out/packages/FineTuning.Emulator.<version>.nupkg, a .NET tool
+             (dotnet tool install --add-source out/packages FineTuning.Emulator; command finetuning-emulator).
     Clean  - removes out/ and every bin/ and obj/ folder.
     Only the .NET SDK is needed: run it as `dotnet tool restore; dotnet pwsh ./build.ps1 <Task>`.
 #>
@@ -267,6 +269,10 @@ function Invoke-Package {
     Import-Module (Join-Path $root 'tools/ModulePackage.psm1') -Force
     $package = New-FineTuningModulePackage -ModulePath $moduleOut -DestinationPath (Join-Path $root 'out/packages')
     Write-Host "Package: $($package.FullName)"
+    # The stand-alone emulator as a .NET tool (command finetuning-emulator), for CI in any language.
+    Invoke-Dotnet pack (Join-Path $root 'src/FineTuning.Emulator.Host/FineTuning.Emulator.Host.csproj') -c $Configuration -nologo -v quiet `
+        -o (Join-Path $root 'out/packages')
+    Write-Host "Tool package: $(Join-Path $root "out/packages/FineTuning.Emulator.$version.nupkg")"
 }
 
 function Invoke-Clean {
