@@ -30,6 +30,7 @@
         'New-FineTuningJob'
         'ConvertTo-FineTuningJobSpec'
         'Export-FineTuningJob'
+        'Compare-FineTuningJob'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'
         'Suspend-FineTuningJob'
