@@ -25,6 +25,9 @@ namespace FineTuning.Emulator
         /// <summary>A folder to keep state in across restarts; null keeps it in memory.</summary>
         public string? StatePath { get; set; }
 
+        /// <summary>What the HTTP edge accepts from a client (sizes, times, connections); see docs/security.md.</summary>
+        public ServerLimits Limits { get; set; } = new ServerLimits();
+
         /// <summary>A copy without the key: what the emulator shows of its options.</summary>
         internal EmulatorOptions WithoutKey()
         {

@@ -12,7 +12,7 @@ namespace FineTuning.Emulator
     /// really trained. Reach it in process through <see cref="CreateHandler"/> or over HTTP on 127.0.0.1
     /// through <see cref="StartListener"/>; both go through the same router.
     /// </summary>
-    public sealed partial class FineTuningEmulator : IDisposable
+    public sealed partial class FineTuningEmulator : IDisposable, IEmulatorApp
     {
         private readonly object _gate = new object();
         private EmulatorListener? _listener;
@@ -95,10 +95,13 @@ namespace FineTuning.Emulator
         public HttpMessageHandler CreateHandler()
         {
             ThrowIfDisposed();
-            return new InProcessHandler(Handle);
+            return new InProcessHandler(this);
         }
 
-        /// <summary>Starts serving HTTP on 127.0.0.1 (port 0 picks a free one) and returns the base URI.</summary>
+        /// <summary>
+        /// Starts serving HTTP on the loopback addresses, 127.0.0.1 and [::1] (port 0 picks a free one), and returns the base URI
+        /// on 127.0.0.1; <c>localhost</c> and <c>[::1]</c> on the same port work as well. No other interface is ever bound.
+        /// </summary>
         public Uri StartListener(int port = 0)
         {
             ThrowIfDisposed();
@@ -106,12 +109,30 @@ namespace FineTuning.Emulator
             lock (_gate)
             {
                 if (_listener != null) throw new InvalidOperationException($"The emulator already listens at {ListenerBaseUri}.");
-                var listener = new EmulatorListener(Handle, port);
+                var listener = new EmulatorListener(this, port);
                 listener.Start();
                 _listener = listener;
                 ListenerBaseUri = new Uri($"http://127.0.0.1:{listener.Port}/v1");
                 return ListenerBaseUri;
             }
+        }
+
+        ServerLimits IEmulatorApp.Limits => Options.Limits;
+
+        EmulatorResponse IEmulatorApp.Refuse(EmulatorRequest? request, int status, string message, string? code)
+        {
+            var asked = request ?? new EmulatorRequest();
+            asked.Dialect = DialectOf(asked.Path);
+            return ErrorFor(asked, new ApiError(status, message, null, code, status >= 500 ? "server_error" : "invalid_request_error"));
+        }
+
+        EmulatorResponse? IEmulatorApp.Admit(EmulatorRequest head) => Admit(head);
+
+        EmulatorResponse IEmulatorApp.Handle(EmulatorRequest request) => Handle(request);
+
+        string IEmulatorApp.SpoolDirectory()
+        {
+            lock (_state) return Scratch();
         }
 
         public void StopListener()

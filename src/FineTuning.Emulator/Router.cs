@@ -305,7 +305,7 @@ namespace FineTuning.Emulator
             List<FormPart> parts;
             try
             {
-                parts = Multipart.Parse(request.Body, request.ContentType);
+                parts = request.ReadForm();
             }
             catch (FormatException e)
             {
@@ -315,37 +315,35 @@ namespace FineTuning.Emulator
             var filePart = parts.FirstOrDefault(p => p.Name == "file");
             if (purposePart is null) throw new ApiError(400, "Missing required parameter: 'purpose'.", "purpose", null);
             if (filePart is null) throw new ApiError(400, "Missing required parameter: 'file'.", "file", null);
-            var purpose = Encoding.UTF8.GetString(purposePart.Data.Array!, purposePart.Data.Offset, purposePart.Data.Count).Trim();
+            var purpose = purposePart.Text().Trim();
             if (!UploadPurposes.Contains(purpose))
                 throw new ApiError(400, $"'{purpose}' is not one of ['fine-tune', 'assistants', 'batch', 'user_data', 'vision', 'evals'] - 'purpose'", "purpose", null);
             var filename = string.IsNullOrEmpty(filePart.FileName) ? "upload" : filePart.FileName!;
             if (purpose == "fine-tune" && !filename.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "file", null);
-            var content = new byte[filePart.Data.Count];
-            Buffer.BlockCopy(filePart.Data.Array!, filePart.Data.Offset, content, 0, content.Length);
-            if (content.Length > 512L * 1024 * 1024)
+            if (filePart.Length > MaxFileBytes)
                 throw new ApiError(400, "File is too large: the limit for the Files API is 512 MB; use the Uploads API.", "file", null);
             var anchorPart = parts.FirstOrDefault(p => p.Name == "expires_after[anchor]");
             var secondsPart = parts.FirstOrDefault(p => p.Name == "expires_after[seconds]");
             long? seconds = null;
             if (secondsPart != null)
             {
-                var text = Encoding.UTF8.GetString(secondsPart.Data.Array!, secondsPart.Data.Offset, secondsPart.Data.Count).Trim();
+                var text = secondsPart.Text().Trim();
                 if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
                     throw new ApiError(400, $"Invalid 'expires_after[seconds]': '{text}' is not an integer.", "expires_after[seconds]", null);
                 seconds = parsed;
             }
-            var anchor = anchorPart is null ? null : Encoding.UTF8.GetString(anchorPart.Data.Array!, anchorPart.Data.Offset, anchorPart.Data.Count).Trim();
+            var anchor = anchorPart?.Text().Trim();
             var expiry = FileExpiry(anchor, seconds, request.Dialect);
-            var stored = StoreFile(filename, purpose, content, expiry);
+            var stored = StoreFile(filename, purpose, filePart.Content, expiry);
             if (request.Dialect == Dialect.OpenAI) return Json(200, FileNode(stored));
             var created = Json(201, FileNode(stored));
             created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
             return created;
         }
 
-        /// <summary>How long the emulator waits for the content of a file import.</summary>
-        private static readonly HttpClient ImportClient = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        /// <summary>The largest file the Files API takes, whether uploaded or imported: 512 MB.</summary>
+        internal const long MaxFileBytes = 512L * 1024 * 1024;
 
         /// <summary>
         /// Azure's <c>POST /files/import</c>: the service downloads the file from <c>content_url</c> (a blob SAS URL or any URL
@@ -365,26 +363,52 @@ namespace FineTuning.Emulator
                 throw new ApiError(400, "'content_url' must be an absolute http or https URL.", "content_url", null);
             var expiry = FileExpiry(root, request.Dialect);
             var shown = source.GetLeftPart(UriPartial.Path);
-            byte[] content;
+            SpooledContent content;
             try
             {
-                using var response = ImportClient.GetAsync(source).GetAwaiter().GetResult();
-                if (!response.IsSuccessStatusCode)
-                    throw new ApiError(400, $"The file could not be imported: {shown} answered {(int)response.StatusCode} {response.ReasonPhrase}.", "content_url", "fileImportFailed");
-                content = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+                content = ImportClient.DownloadAsync(source, shown, MaxFileBytes, () => { lock (_state) return Scratch(); }).GetAwaiter().GetResult();
             }
-            catch (HttpRequestException e)
+            catch (ImportException e)
             {
-                throw new ApiError(400, $"The file could not be imported: {shown} could not be reached ({e.Message}).", "content_url", "fileImportFailed");
+                throw new ApiError(400, "The file could not be imported: " + e.Message, "content_url", "fileImportFailed");
             }
-            catch (TaskCanceledException)
-            {
-                throw new ApiError(400, $"The file could not be imported: {shown} did not answer in time.", "content_url", "fileImportFailed");
-            }
-            var stored = StoreFile(filename, purpose, content, expiry);
+            StoredFile stored;
+            using (content) stored = StoreFile(filename, purpose, content, expiry);
             var created = Json(201, FileNode(stored));
             created.Headers["Location"] = (request.Dialect == Dialect.AzureV1 ? "/openai/v1/files/" : "/openai/files/") + stored.Info.Id;
             return created;
+        }
+
+        /// <summary>
+        /// Keeps received bytes as a file: small ones in memory, large ones (over <see cref="LargeFileBytes"/>) moved from their
+        /// scratch file to the state folder (or the scratch folder without one) without passing through memory.
+        /// </summary>
+        private StoredFile StoreFile(string filename, string purpose, SpooledContent content, TimeSpan? expiry)
+        {
+            if (content.Length <= LargeFileBytes) return StoreFile(filename, purpose, content.ToArray(), expiry);
+            var id = NewFileId();
+            var contentName = UniqueName(id, ".bin");
+            string target;
+            lock (_state) target = Path.Combine(_stateDirectory != null ? FilesDirectory : Scratch(), contentName);
+            content.MoveTo(target);
+            lock (_state)
+            {
+                var now = Clock.Now;
+                var file = new StoredFile
+                {
+                    Info = new FineTuningFile
+                    {
+                        Id = id, Object = "file", Bytes = content.Length, CreatedAt = now, ExpiresAt = now + expiry,
+                        Filename = filename, Purpose = purpose, Status = "processed",
+                    },
+                    DiskPath = target,
+                    // In a state folder the moved bytes already are the file's content, under a name of its own.
+                    ContentName = _stateDirectory != null ? contentName : null,
+                    Sequence = ++_sequence,
+                };
+                AddFile(file);
+                return file;
+            }
         }
 
         private StoredFile StoreFile(string filename, string purpose, byte[] content, TimeSpan? expiry = null)
@@ -664,9 +688,20 @@ namespace FineTuning.Emulator
             return response;
         }
 
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
+
         private static JsonElement ParseBody(EmulatorRequest request)
         {
             if (request.Body.Length == 0) throw new ApiError(400, "The request needs a JSON body.", null, null);
+            try
+            {
+                StrictUtf8.GetCharCount(request.Body);
+            }
+            catch (DecoderFallbackException e)
+            {
+                var at = e.Index >= 0 ? $" (byte offset {e.Index})" : string.Empty;
+                throw new ApiError(400, $"We could not parse the JSON body of your request: it is not valid UTF-8{at}. Send the body encoded as UTF-8.", null, "invalid_utf8");
+            }
             try
             {
                 using var doc = JsonDocument.Parse(request.Body);

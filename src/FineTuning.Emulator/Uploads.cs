@@ -125,28 +125,29 @@ namespace FineTuning.Emulator
             List<FormPart> parts;
             try
             {
-                parts = Multipart.Parse(request.Body, request.ContentType);
+                parts = request.ReadForm();
             }
             catch (FormatException e)
             {
                 throw new ApiError(400, "Could not parse multipart form: " + e.Message, null, null);
             }
             var data = parts.FirstOrDefault(p => p.Name == "data") ?? throw new ApiError(400, "Missing required parameter: 'data'.", "data", null);
-            if (data.Data.Count > MaxPartBytes) throw new ApiError(400, $"A part holds at most 64 MB; this one has {data.Data.Count:N0} bytes.", "data", null);
+            if (data.Length > MaxPartBytes) throw new ApiError(400, $"A part holds at most 64 MB; this one has {data.Length:N0} bytes.", "data", null);
             UploadRecord upload;
             lock (_state)
             {
                 upload = GetUpload(uploadId);
                 RequirePending(upload);
             }
-            // The bytes go to disk outside the lock, so parts arrive in parallel.
+            // The bytes go to disk outside the lock (a rename when they already spilled to the scratch folder), so parts arrive in parallel.
             string partId;
-            lock (_state) partId = _ids.NewId("part_", 24, id => _uploads.Values.Any(u => u.Parts.ContainsKey(id)));
-            var path = Path.Combine(Scratch(), UniqueName(partId, ".part"));
-            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            string path;
+            lock (_state)
             {
-                file.Write(data.Data.Array!, data.Data.Offset, data.Data.Count);
+                partId = _ids.NewId("part_", 24, id => _uploads.Values.Any(u => u.Parts.ContainsKey(id)));
+                path = Path.Combine(Scratch(), UniqueName(partId, ".part"));
             }
+            data.Content.MoveTo(path);
             lock (_state)
             {
                 if (upload.Status != "pending")
@@ -154,7 +155,7 @@ namespace FineTuning.Emulator
                     File.Delete(path);
                     throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}.", null, null);
                 }
-                upload.Parts[partId] = (path, data.Data.Count);
+                upload.Parts[partId] = (path, data.Length);
                 MarkDirty();
                 return Json(200, new JsonObject
                 {

@@ -1,134 +1,144 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Net;
-using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Text;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace FineTuning.Emulator
 {
-    /// <summary>The emulator on a real socket: an HttpListener on 127.0.0.1 feeding the same router.</summary>
+    /// <summary>
+    /// The emulator on a real socket: HTTP/1.1 on the loopback addresses only (127.0.0.1 and, where the machine has it, [::1]
+    /// on the same port), so <c>localhost</c> works whichever address it resolves to. The accept loops only accept: each
+    /// connection is served on its own task, so a slow client holds its own connection and nothing else.
+    /// </summary>
     internal sealed class EmulatorListener : IDisposable
     {
-        private readonly HttpListener _listener = new HttpListener();
-        private readonly Func<EmulatorRequest, EmulatorResponse> _route;
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private Task? _loop;
+        private readonly IEmulatorApp _app;
+        private readonly List<TcpListener> _sockets = new List<TcpListener>();
+        private readonly ConcurrentDictionary<HttpConnection, bool> _open = new ConcurrentDictionary<HttpConnection, bool>();
+        private readonly List<Task> _loops = new List<Task>();
+        private volatile bool _stopping;
+        private int _connections;
 
-        public EmulatorListener(Func<EmulatorRequest, EmulatorResponse> route, int port)
+        public EmulatorListener(IEmulatorApp app, int port)
         {
-            _route = route;
-            Port = port == 0 ? FreePort() : port;
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            _listener.IgnoreWriteExceptions = true;
+            _app = app;
+            app.Limits.Validate();
+            for (var attempt = 0; ; attempt++)
+            {
+                var v4 = Bind(IPAddress.Loopback, port);
+                var chosen = ((IPEndPoint)v4.LocalEndpoint).Port;
+                if (!Socket.OSSupportsIPv6)
+                {
+                    _sockets.Add(v4);
+                    Port = chosen;
+                    break;
+                }
+                try
+                {
+                    var v6 = Bind(IPAddress.IPv6Loopback, chosen);
+                    _sockets.Add(v4);
+                    _sockets.Add(v6);
+                    Port = chosen;
+                    ServesIPv6 = true;
+                    break;
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && port == 0 && attempt < 20)
+                {
+                    // Something else holds [::1] on the port picked for 127.0.0.1: pick another.
+                    v4.Stop();
+                }
+                catch (SocketException)
+                {
+                    // No IPv6 loopback here (or its port is taken by someone else): 127.0.0.1 alone.
+                    _sockets.Add(v4);
+                    Port = chosen;
+                    break;
+                }
+            }
         }
 
         public int Port { get; }
 
+        /// <summary>Whether [::1] is served as well as 127.0.0.1.</summary>
+        public bool ServesIPv6 { get; }
+
+        private static TcpListener Bind(IPAddress address, int port)
+        {
+            var listener = new TcpListener(address, port);
+            if (address.AddressFamily == AddressFamily.InterNetworkV6) listener.Server.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.IPv6Only, true);
+            listener.Start(512);
+            return listener;
+        }
+
         public void Start()
         {
-            _listener.Start();
-            _loop = Task.Run(AcceptLoop);
-        }
-
-        private static int FreePort()
-        {
-            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
-
-        private async Task AcceptLoop()
-        {
-            while (!_stop.IsCancellationRequested)
+            foreach (var socket in _sockets)
             {
-                HttpListenerContext context;
+                var listener = socket;
+                _loops.Add(Task.Run(() => AcceptLoop(listener)));
+            }
+        }
+
+        private async Task AcceptLoop(TcpListener listener)
+        {
+            while (!_stopping)
+            {
+                Socket socket;
                 try
                 {
-                    context = await _listener.GetContextAsync().ConfigureAwait(false);
+                    socket = await listener.AcceptSocketAsync().ConfigureAwait(false);
                 }
-                catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening)
+                catch (Exception) when (_stopping)
                 {
                     return;
                 }
-                catch (HttpListenerException)
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (SocketException)
                 {
                     continue;
                 }
-                _ = Task.Run(() => Serve(context));
+                if (Interlocked.Increment(ref _connections) > _app.Limits.MaxConnections)
+                {
+                    Interlocked.Decrement(ref _connections);
+                    socket.Dispose();
+                    continue;
+                }
+                var connection = new HttpConnection(socket, _app);
+                _open[connection] = true;
+                // Served off the accept path: the loop goes straight back to accepting.
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await connection.RunAsync().ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _open.TryRemove(connection, out _);
+                        Interlocked.Decrement(ref _connections);
+                    }
+                });
             }
         }
 
-        private async Task Serve(HttpListenerContext context)
-        {
-            try
-            {
-                var request = context.Request;
-                var req = new EmulatorRequest
-                {
-                    Method = request.HttpMethod,
-                    Path = Uri.UnescapeDataString(request.Url!.AbsolutePath),
-                    Query = EmulatorRequest.ParseQuery(request.Url.Query),
-                };
-                foreach (string? key in request.Headers.AllKeys)
-                {
-                    if (key != null) req.Headers[key] = request.Headers[key] ?? string.Empty;
-                }
-                using (var buffer = new MemoryStream())
-                {
-                    await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
-                    req.Body = buffer.ToArray();
-                }
-
-                var res = _route(req);
-                if (res.Latency > TimeSpan.Zero) await Task.Delay(res.Latency).ConfigureAwait(false);
-                var response = context.Response;
-                if (res.DropConnection)
-                {
-                    // Promise a body, send a fragment, then cut the connection: the client sees the
-                    // connection end mid-response, as with a crashed proxy.
-                    response.StatusCode = 200;
-                    response.ContentLength64 = 4096;
-                    var fragment = Encoding.ASCII.GetBytes("{\"object\":");
-                    await response.OutputStream.WriteAsync(fragment, 0, fragment.Length).ConfigureAwait(false);
-                    await response.OutputStream.FlushAsync().ConfigureAwait(false);
-                    response.Abort();
-                    return;
-                }
-                response.StatusCode = res.Status;
-                response.ContentType = res.ContentType;
-                foreach (var h in res.Headers) response.Headers[h.Key] = h.Value;
-                if (res.BodyStream != null)
-                {
-                    using var body = res.BodyStream();
-                    response.ContentLength64 = body.Length;
-                    await body.CopyToAsync(response.OutputStream, 81920).ConfigureAwait(false);
-                }
-                else
-                {
-                    response.ContentLength64 = res.Body.Length;
-                    await response.OutputStream.WriteAsync(res.Body, 0, res.Body.Length).ConfigureAwait(false);
-                }
-                response.Close();
-            }
-            catch (Exception)
-            {
-                try { context.Response.Abort(); } catch (Exception) { }
-            }
-        }
+        /// <summary>Connections open now.</summary>
+        internal int OpenConnections => Volatile.Read(ref _connections);
 
         public void Dispose()
         {
-            _stop.Cancel();
-            try { _listener.Stop(); } catch (Exception) { }
-            try { _listener.Close(); } catch (Exception) { }
-            try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (Exception) { }
+            _stopping = true;
+            foreach (var socket in _sockets)
+            {
+                try { socket.Stop(); } catch (Exception) { }
+            }
+            foreach (var connection in _open.Keys) connection.Abort();
+            try { Task.WaitAll(_loops.ToArray(), TimeSpan.FromSeconds(2)); } catch (Exception) { }
         }
     }
 }

@@ -1,25 +1,25 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Net;
-using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace FineTuning.Emulator
 {
-    /// <summary>A request as the router sees it: bytes and strings only, whichever way it arrived.</summary>
-    internal sealed class EmulatorRequest
+    /// <summary>
+    /// A request as the router sees it, whichever way it arrived: line and headers, then (once the key was checked) a JSON body
+    /// in <see cref="Body"/> or the parts of a multipart form in <see cref="ReadForm"/>.
+    /// </summary>
+    internal sealed class EmulatorRequest : IDisposable
     {
         public string Method = "GET";
         /// <summary>The unescaped path, e.g. /v1/fine_tuning/jobs.</summary>
         public string Path = "/";
         public List<KeyValuePair<string, string>> Query = new List<KeyValuePair<string, string>>();
         public Dictionary<string, string> Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>The body of a request that is not a multipart form (JSON), whole.</summary>
         public byte[] Body = Array.Empty<byte>();
+        /// <summary>The parts of a multipart/form-data body, read as they arrived (large ones to scratch files).</summary>
+        internal List<FormPart>? Form;
+        /// <summary>Why the multipart body could not be read, when it could not.</summary>
+        internal string? FormError;
         /// <summary>Which dialect the path spoke: OpenAI (/v1), Azure's dated API (/openai?api-version=) or Azure's v1 API (/openai/v1).</summary>
         public Dialect Dialect = Dialect.OpenAI;
 
@@ -30,6 +30,21 @@ namespace FineTuning.Emulator
             foreach (var kv in Query)
                 if (string.Equals(kv.Key, name, StringComparison.Ordinal)) return kv.Value;
             return null;
+        }
+
+        /// <summary>The form's parts; a <see cref="FormatException"/> names what was wrong with a body that is not a readable form.</summary>
+        public List<FormPart> ReadForm()
+        {
+            if (FormError != null) throw new FormatException(FormError);
+            return Form ?? throw new FormatException("The body must be multipart/form-data.");
+        }
+
+        /// <summary>Deletes what the body left in scratch files and nobody took.</summary>
+        public void Dispose()
+        {
+            if (Form is null) return;
+            foreach (var part in Form) part.Dispose();
+            Form = null;
         }
 
         public static List<KeyValuePair<string, string>> ParseQuery(string? query)
