@@ -191,7 +191,9 @@ namespace FineTuning.Datasets
                         var kind = Sniff(buf, len, out bom);
                         if (kind != null)
                         {
+                            // The file is not read as JSONL, but its size is reported whole.
                             agg.FileProblem = kind;
+                            offset += Remaining(stream, buf, token);
                             return;
                         }
                         if (bom) startAt = 3;
@@ -267,6 +269,24 @@ namespace FineTuning.Datasets
                 if (buf != null) Return(buf);
                 agg.TotalBytes = offset;
             }
+        }
+
+        /// <summary>The bytes left in the stream: its length where it can tell, else counted by reading them (without keeping them).</summary>
+        private static long Remaining(Stream stream, byte[] scratch, CancellationToken token)
+        {
+            if (stream.CanSeek)
+            {
+                try { return Math.Max(0, stream.Length - stream.Position); }
+                catch (NotSupportedException) { }
+            }
+            long count = 0;
+            int n;
+            while ((n = stream.Read(scratch, 0, scratch.Length)) > 0)
+            {
+                token.ThrowIfCancellationRequested();
+                count += n;
+            }
+            return count;
         }
 
         private static void Emit(Block block, int maxLine, SemaphoreSlim slots, BlockingCollection<Block> work, BlockingCollection<Block> ordered, CancellationToken token)

@@ -221,3 +221,51 @@ public class ReaderTests
         public void Report(long value) => _a(value);
     }
 }
+
+/// <summary>A file refused unread (binary, UTF-16) still reports its whole size.</summary>
+public class RefusedFileSizeTests
+{
+    [Fact]
+    public void A_10_MB_binary_file_reports_its_real_size()
+    {
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".jsonl");
+        var bytes = new byte[10_485_760];
+        new Random(3).NextBytes(bytes);
+        bytes[0] = 0;
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var report = DatasetValidator.Validate(path);
+            Assert.Contains(report.Findings, f => f.Code == FindingCodes.BinaryFile);
+            Assert.Equal(10_485_760, report.Bytes);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_binary_stream_that_cannot_seek_is_counted_to_its_end()
+    {
+        var bytes = new byte[3 * 1024 * 1024 + 17];
+        using var stream = new NonSeekable(new MemoryStream(bytes));
+        var report = DatasetValidator.Validate(stream, "piped");
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.BinaryFile);
+        Assert.Equal(bytes.Length, report.Bytes);
+    }
+
+    private sealed class NonSeekable(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

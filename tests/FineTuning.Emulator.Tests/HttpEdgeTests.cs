@@ -482,3 +482,81 @@ public class HttpEdgeBodyTests
         Assert.Contains("not valid UTF-8 (byte offset 13)", error.GetProperty("message").GetString());
     }
 }
+
+/// <summary>Azure's files/import: the download is held to the Files API's 512 MB and goes to disk as it comes.</summary>
+public class HttpEdgeImportTests
+{
+    /// <summary>A server that answers every GET with <paramref name="head"/> and then sends bytes until the client goes away.</summary>
+    private static (Uri Url, Task Serving, Func<long> Sent) Serve(string head, CancellationToken stop)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        long sent = 0;
+        var serving = Task.Run(async () =>
+        {
+            using var registration = stop.Register(listener.Stop);
+            try
+            {
+                using var socket = await listener.AcceptTcpClientAsync(stop);
+                var stream = socket.GetStream();
+                var request = new StringBuilder();
+                var one = new byte[1];
+                while (!request.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one, stop) > 0) request.Append((char)one[0]);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stop);
+                var chunk = new byte[64 * 1024];
+                Array.Fill(chunk, (byte)'a');
+                while (!stop.IsCancellationRequested)
+                {
+                    await stream.WriteAsync(chunk, stop);
+                    Interlocked.Add(ref sent, chunk.Length);
+                }
+            }
+            catch (Exception) { }
+            finally { listener.Stop(); }
+        });
+        return (new Uri($"http://127.0.0.1:{port}/container/big.jsonl?sig=secret-sas"), serving, () => Interlocked.Read(ref sent));
+    }
+
+    [Fact]
+    public async Task An_import_that_declares_600_MB_is_refused_before_it_is_downloaded()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (url, serving, sent) = Serve("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 629145600\r\n\r\n", stop.Token);
+        using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true });
+        using var http = new HttpClient(emulator.CreateHandler());
+        var body = new StringContent($"{{\"purpose\":\"fine-tune\",\"filename\":\"big.jsonl\",\"content_url\":\"{url}\"}}", Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("http://localhost/openai/v1/files/import", body);
+        var text = await response.Content.ReadAsStringAsync();
+        stop.Cancel();
+        await serving;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("629,145,600 bytes", text);
+        Assert.Contains("fileImportFailed", text);
+        Assert.DoesNotContain("secret-sas", text);
+        Assert.True(sent() < 64L * 1024 * 1024, $"{sent():N0} bytes were sent before the refusal.");
+        Assert.Equal(0, emulator.FileCount);
+    }
+
+    [Fact]
+    public async Task An_import_without_a_length_is_cut_off_at_the_limit()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (url, serving, _) = Serve("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n", stop.Token);
+        var spool = Directory.CreateTempSubdirectory("ft-import-").FullName;
+        try
+        {
+            var ex = await Assert.ThrowsAsync<ImportException>(() => ImportClient.DownloadAsync(url, "http://127.0.0.1/big.jsonl", 3_000_000, () => spool));
+            Assert.Contains("sent more than 3,000,000 bytes", ex.Message);
+            // What came before the cut went to a scratch file, which is gone with the refusal.
+            Assert.Empty(Directory.GetFiles(spool));
+        }
+        finally
+        {
+            stop.Cancel();
+            await serving;
+            Directory.Delete(spool, true);
+        }
+    }
+}
