@@ -16,7 +16,29 @@ namespace FineTuning.Emulator.Host
             "  --manual-clock  time moves only through POST /_emulator/clock/advance (durations unscaled)\n" +
             "  --org ID        organization id shown in jobs and model names (default org-emulator)\n" +
             "  --state-path D  keep state in folder D across restarts (default: in memory)\n" +
+            "  --limit N=V     change a limit of the HTTP edge (repeatable): a ServerLimits property, times in seconds,\n" +
+            "                  e.g. --limit HeaderTimeout=30 --limit MaxConnections=200 (see docs/security.md)\n" +
             "The API key the emulator requires, if any, comes from FINETUNING_EMULATOR_API_KEY.";
+
+        /// <summary>Sets one limit from "Name=Value": a ServerLimits property by name, a time in seconds.</summary>
+        internal static void SetLimit(ServerLimits limits, string text)
+        {
+            var eq = text.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"--limit needs Name=Value, not '{text}'.");
+            var name = text.Substring(0, eq).Trim();
+            var value = text.Substring(eq + 1).Trim();
+            var property = typeof(ServerLimits).GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                var names = string.Join(", ", Array.ConvertAll(typeof(ServerLimits).GetProperties(), p => p.Name));
+                throw new ArgumentException($"--limit: '{name}' is not a limit. The limits are {names}.");
+            }
+            object parsed;
+            if (property.PropertyType == typeof(TimeSpan)) parsed = TimeSpan.FromSeconds(double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
+            else if (property.PropertyType == typeof(int)) parsed = int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            else parsed = long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            property.SetValue(limits, parsed);
+        }
 
         public static int Main(string[] args)
         {
@@ -35,6 +57,7 @@ namespace FineTuning.Emulator.Host
                         case "--manual-clock": options.ManualClock = true; break;
                         case "--org": options.OrganizationId = Next(); break;
                         case "--state-path": options.StatePath = Next(); break;
+                        case "--limit": SetLimit(options.Limits, Next()); break;
                         case "-h":
                         case "--help":
                             Console.WriteLine(Usage);
@@ -47,6 +70,15 @@ namespace FineTuning.Emulator.Host
             {
                 Console.Error.WriteLine(ex.Message);
                 Console.Error.WriteLine(Usage);
+                return 2;
+            }
+            try
+            {
+                options.Limits.Validate();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
                 return 2;
             }
             var key = Environment.GetEnvironmentVariable("FINETUNING_EMULATOR_API_KEY");

@@ -46,7 +46,8 @@ namespace FineTuning.Emulator
         /// <summary>Open connections at once; further ones are closed as soon as they are accepted.</summary>
         public int MaxConnections { get; set; } = 1000;
 
-        internal void Validate()
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first limit out of range; the listener calls it when it starts.</summary>
+        public void Validate()
         {
             if (MaxHeaderBytes < 1024) throw new ArgumentOutOfRangeException(nameof(MaxHeaderBytes), MaxHeaderBytes, "MaxHeaderBytes must be at least 1024.");
             if (MaxHeaderCount < 8) throw new ArgumentOutOfRangeException(nameof(MaxHeaderCount), MaxHeaderCount, "MaxHeaderCount must be at least 8.");
