@@ -126,7 +126,7 @@ namespace FineTuning.Client
                     var content = new StringContent(json, System.Text.Encoding.UTF8);
                     content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                     return content;
-                }, HttpCompletionOption.ResponseContentRead, ct, json).ConfigureAwait(false);
+                }, HttpCompletionOption.ResponseHeadersRead, ct, json).ConfigureAwait(false);
             }
             catch (FineTuningServiceException e) when (e.StatusCode == 404 || e.StatusCode == 405 || e.StatusCode == 501)
             {
@@ -135,11 +135,16 @@ namespace FineTuning.Client
             }
             using (response)
             {
-                var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                // An emulator's control answer is small: at most 64 KiB is read (a larger one is not an emulator's).
+                const int MaxAnswer = 64 * 1024;
+                var declared = response.Content.Headers.ContentLength;
+                var (bytes, complete) = declared > MaxAnswer
+                    ? (Array.Empty<byte>(), false)
+                    : await client.ReadUpToAsync(response, MaxAnswer, declared, ct).ConfigureAwait(false);
                 JsonObject? answer = null;
                 try
                 {
-                    if (bytes.Length <= 64 * 1024) answer = JsonNode.Parse(bytes) as JsonObject;
+                    if (complete) answer = JsonNode.Parse(bytes) as JsonObject;
                 }
                 catch (JsonException)
                 {

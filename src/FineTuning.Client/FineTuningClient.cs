@@ -142,7 +142,7 @@ namespace FineTuning.Client
         }
 
         /// <summary>Up to <paramref name="max"/> bytes of a body; complete is false when there was more.</summary>
-        private async Task<(byte[] Bytes, bool Complete)> ReadUpToAsync(HttpResponseMessage response, long max, long? declared, CancellationToken ct)
+        internal async Task<(byte[] Bytes, bool Complete)> ReadUpToAsync(HttpResponseMessage response, long max, long? declared, CancellationToken ct)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (_connection.Timeout.TotalMilliseconds < int.MaxValue) timeout.CancelAfter(_connection.Timeout);

@@ -301,3 +301,22 @@ Describe 'Every default view shows service text through TerminalText' {
         $raw | Where-Object { $_ -notin 'DatasetReport.Path', 'DatasetReportDetailed.Path', 'FineTuningWaitJob.Location' } | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The emulator control cmdlets read a small answer only' {
+    BeforeEach {
+        $script:Server = Start-HostileServer
+        Connect-FineTuningService -BaseUri "$($Server.BaseUri)/v1" -MaxRetries 0
+    }
+    AfterEach {
+        Disconnect-FineTuningService
+        $script:Server.Dispose()
+    }
+
+    It 'calls a server that answers a 200 MB body not an emulator, without reading the body' -ForEach @(@{ Declared = $true }, @{ Declared = $false }) {
+        $r = $Server.Json('POST', '/_emulator/clock/advance', '')
+        $r.GeneratedBytes = 200MB
+        $r.OmitContentLength = -not $Declared
+        { Step-FineTuningEmulatorClock -By '00:01:00' -ErrorAction Stop } | Should -Throw -ErrorId 'NotAnEmulator,*'
+        $Server.GeneratedBytesSent | Should -BeLessThan 32MB
+    }
+}
