@@ -19,7 +19,7 @@ Import-Module (Join-Path $ModulePath 'FineTuning.psd1') -Force
 
 function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
-Show-Step 'Start the emulator (jobs run 600 times faster than on the service; the times it reports are real)'
+Show-Step 'Start the emulator: with -TimeScale 600 a job takes a 600th of its time on the service, so ten minutes of training take a second here (the times it reports are real clock times)'
 Start-FineTuningEmulator -TimeScale 600 -Seed 7 | Format-Table
 
 Show-Step 'Upload the training and validation files'

@@ -30,6 +30,43 @@ Describe 'The demo' {
         $text | Should -Match 'Checkpoint created at step \d+'
         $text | Should -Match '\* TrainLoss  o ValidLoss'
         $text | Should -Not -Match 'WARNING|ERROR'
+        # The time scale in words: how much faster a job goes, and what the times mean.
+        $text | Should -Match 'a job takes a 600th of its time on the service, so ten minutes of training take a second here'
+    }
+}
+
+Describe 'The testing guide''s recipe, followed as written' {
+    It 'imports the built module by name and Pester from NuGet, and the example''s tests pass' {
+        if ($env:FINETUNING_TEST_LOOPBACK -eq '1') {
+            Set-ItResult -Skipped -Because 'the guide runs in a pwsh of its own, the same in both runs; the first run covers it'
+            return
+        }
+        $guide = Get-Content (Join-Path $PSScriptRoot '../../docs/testing-with-the-emulator.md') -Raw
+        $block = [regex]::Match($guide, '(?s)## Running the tests.*?```powershell\r?\n(.*?)```').Groups[1].Value
+        $block | Should -Match 'Invoke-Pester'
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+        $built = Join-Path $root 'out/FineTuning'
+        if ((Resolve-Path $script:ModuleFolder).ProviderPath -notlike "$((Resolve-Path $built).ProviderPath)*") {
+            Set-ItResult -Skipped -Because "the module under test ($script:ModuleFolder) is not the repository's build, which the guide imports"
+            return
+        }
+        $script = Join-Path $TestDrive 'guide.ps1'
+        # As a reader runs it: from the repository root, in a fresh pwsh that knows nothing of this suite.
+        Set-Content -LiteralPath $script -Value ("`$ErrorActionPreference = 'Stop'`nSet-Location -LiteralPath '$root'`n" + $block)
+        $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        $prefix = @()
+        if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $prefix = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
+        $saved = $env:FINETUNING_MODULE_PATH
+        try {
+            Remove-Item Env:FINETUNING_MODULE_PATH -ErrorAction SilentlyContinue
+            $output = & $self @prefix -NoProfile -NonInteractive -File $script 2>&1 | ForEach-Object { "$_" }
+        }
+        finally {
+            $env:FINETUNING_MODULE_PATH = $saved
+        }
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $text = ($output -join "`n") -replace '\e\[[0-9;]*m'
+        $text | Should -Match 'Tests Passed: 5, Failed: 0'
     }
 }
 
