@@ -131,6 +131,11 @@ Describe 'Tab completion of models' {
         (Get-Completion 'New-FineTuningJob -Method Dpo -Model gpt-3.5-turbo-0').CompletionText | Should -Be @('gpt-3.5-turbo-0125')
     }
 
+    It 'offers the reasoning efforts of a reinforcement job' {
+        (Get-Completion 'New-FineTuningJob -Method Reinforcement -ReasoningEffort ').CompletionText | Sort-Object | Should -Be @('default', 'high', 'low', 'medium')
+        (Get-Completion 'New-FineTuningJob -ReasoningEffort m').CompletionText | Should -Be @('medium')
+    }
+
     It 'offers fine-tuned models of succeeded jobs after ft:' {
         $emu = Start-TestEmulator
         try {

@@ -82,6 +82,13 @@ Describe 'New-FineTuningJob rejects bad input before any request' {
         @{ Name = 'a negative learning rate multiplier'; Params = @{ LearningRateMultiplier = -1 }; Parameter = 'LearningRateMultiplier' }
         @{ Name = '-Beta without DPO'; Params = @{ Beta = 0.1 }; Parameter = 'Beta' }
         @{ Name = '-Grader without reinforcement'; Params = @{ Grader = @{ type = 'string_check'; name = 'g'; input = '{{sample.output_text}}'; reference = 'x'; operation = 'eq' } }; Parameter = 'Grader' }
+        @{ Name = '-ReasoningEffort without reinforcement'; Params = @{ ReasoningEffort = 'high' }; Parameter = 'ReasoningEffort' }
+        @{ Name = '-ComputeMultiplier without reinforcement'; Params = @{ ComputeMultiplier = 2 }; Parameter = 'ComputeMultiplier' }
+        @{ Name = '-EvalInterval without reinforcement'; Params = @{ EvalInterval = 2 }; Parameter = 'EvalInterval' }
+        @{ Name = '-EvalSamples without reinforcement'; Params = @{ EvalSamples = 2 }; Parameter = 'EvalSamples' }
+        @{ Name = 'a compute multiplier of 11'; Params = @{ Method = 'Reinforcement'; ValidationFile = 'file-x'; ComputeMultiplier = 11; Grader = @{ type = 'string_check'; name = 'g'; input = '{{sample.output_text}}'; reference = 'x'; operation = 'eq' } }; Parameter = 'ComputeMultiplier' }
+        @{ Name = 'an eval interval of 0'; Params = @{ Method = 'Reinforcement'; ValidationFile = 'file-x'; EvalInterval = 0; Grader = @{ type = 'string_check'; name = 'g'; input = '{{sample.output_text}}'; reference = 'x'; operation = 'eq' } }; Parameter = 'EvalInterval' }
+        @{ Name = 'eval samples 0'; Params = @{ Method = 'Reinforcement'; ValidationFile = 'file-x'; EvalSamples = 0; Grader = @{ type = 'string_check'; name = 'g'; input = '{{sample.output_text}}'; reference = 'x'; operation = 'eq' } }; Parameter = 'EvalSamples' }
     ) {
         $before = $emu.Emulator.JobCount
         $err = $null

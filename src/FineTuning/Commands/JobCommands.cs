@@ -153,6 +153,20 @@ namespace FineTuning.Commands
         [Parameter] public double LearningRateMultiplier { get; set; }
         [Parameter] public double Beta { get; set; }
 
+        /// <summary>Reinforcement: how hard the model reasons while it trains (default, low, medium, high).</summary>
+        [Parameter]
+        [ValidateSet("default", "low", "medium", "high")]
+        public string? ReasoningEffort { get; set; }
+
+        /// <summary>Reinforcement: the multiplier on the compute spent exploring while training (above 0.00001, at most 10).</summary>
+        [Parameter] public double ComputeMultiplier { get; set; }
+
+        /// <summary>Reinforcement: training steps between evaluation runs (1 or more).</summary>
+        [Parameter] public int EvalInterval { get; set; }
+
+        /// <summary>Reinforcement: evaluation samples generated per evaluation step (1 or more).</summary>
+        [Parameter] public int EvalSamples { get; set; }
+
         /// <summary>The grader of a reinforcement job: a hashtable, an object (ConvertFrom-Json) or JSON text.</summary>
         [Parameter]
         [ValidateNotNull]
@@ -326,6 +340,10 @@ namespace FineTuning.Commands
                 BatchSize = bound.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
                 LearningRateMultiplier = bound.ContainsKey(nameof(LearningRateMultiplier)) ? LearningRateMultiplier : (double?)null,
                 Beta = bound.ContainsKey(nameof(Beta)) ? Beta : (double?)null,
+                ReasoningEffort = ReasoningEffort,
+                ComputeMultiplier = bound.ContainsKey(nameof(ComputeMultiplier)) ? ComputeMultiplier : (double?)null,
+                EvalInterval = bound.ContainsKey(nameof(EvalInterval)) ? EvalInterval : (int?)null,
+                EvalSamples = bound.ContainsKey(nameof(EvalSamples)) ? EvalSamples : (int?)null,
                 Suffix = Suffix,
                 Seed = bound.ContainsKey(nameof(Seed)) ? Seed : (long?)null,
                 Metadata = CmdletHelpers.ToStringMap(Metadata, nameof(Metadata)),
