@@ -31,6 +31,7 @@
         'ConvertTo-FineTuningJobSpec'
         'Export-FineTuningJob'
         'Compare-FineTuningJob'
+        'Export-FineTuningReport'
         'Get-FineTuningJob'
         'Stop-FineTuningJob'
         'Suspend-FineTuningJob'
