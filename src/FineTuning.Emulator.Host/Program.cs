@@ -5,12 +5,12 @@ using FineTuning.Emulator;
 
 namespace FineTuning.Emulator.Host
 {
-    /// <summary>Runs the emulator as a local service on 127.0.0.1 until Ctrl+C.</summary>
+    /// <summary>Runs the emulator as a local service on the loopback addresses (127.0.0.1 and [::1]) until Ctrl+C.</summary>
     public static class Program
     {
         private const string Usage =
             "finetuning-emulator [--port N] [--time-scale X] [--seed N] [--manual-clock] [--org ID] [--state-path DIR]\n" +
-            "  --port N        TCP port on 127.0.0.1 (default 5080; 0 picks a free one)\n" +
+            "  --port N        TCP port on 127.0.0.1 and [::1] (default 5080; 0 picks a free one)\n" +
             "  --time-scale X  jobs run X times faster than on the service (default 60); reported times stay real\n" +
             "  --seed N        seed for ids and job seeds, for repeatable runs\n" +
             "  --manual-clock  time moves only through POST /_emulator/clock/advance (durations unscaled)\n" +

@@ -37,8 +37,11 @@ namespace FineTuning.Emulator
         /// </summary>
         public long MinBodyBytesPerSecond { get; set; } = 4096;
 
-        /// <summary>How long an idle kept-alive connection waits for its next request before it is closed.</summary>
-        public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>
+        /// How long an idle kept-alive connection waits for its next request before it is closed: longer than clients keep
+        /// idle connections (.NET and most others: a minute or two), so a client never sends on a connection being closed.
+        /// </summary>
+        public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 
         /// <summary>Longest wait for a client to take the next bytes of an answer before the connection is closed.</summary>
         public TimeSpan WriteIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
