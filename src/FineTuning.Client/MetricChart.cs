@@ -19,7 +19,7 @@ namespace FineTuning.Client
             "TrainLoss", "ValidLoss", "FullValidLoss", "TrainAccuracy", "ValidMeanTokenAccuracy", "FullValidMeanTokenAccuracy",
         };
 
-        private static readonly char[] Marks = { '*', 'o', '+', 'x', '@', '%' };
+        private static readonly char[] Marks = { '*', 'o', '+', 'x', '@', '%', '&', '=', '~', '^' };
 
         public static double? Value(MetricRow row, string metric)
         {
@@ -44,14 +44,46 @@ namespace FineTuning.Client
         {
             if (rows is null) throw new ArgumentNullException(nameof(rows));
             if (height < 3) throw new ArgumentOutOfRangeException(nameof(height), height, "A chart is at least 3 lines high.");
-            var ordered = rows.OrderBy(r => r.Step).ToList();
             var series = new List<(string Name, char Mark, List<(long Step, double Value)> Points)>();
             foreach (var metric in metrics.Distinct(StringComparer.Ordinal))
             {
-                var points = ordered.Select(r => (r.Step, Value: Value(r, metric))).Where(p => p.Value.HasValue && !double.IsNaN(p.Value.Value))
-                    .Select(p => (p.Step, p.Value!.Value)).ToList();
+                var points = PointsOf(rows, metric);
                 if (points.Count > 0) series.Add((metric, Marks[series.Count % Marks.Length], points));
             }
+            return Draw(series, width, height, title);
+        }
+
+        /// <summary>
+        /// One chart of several jobs' metrics overlaid on shared axes: a series per job and metric, each with its own mark,
+        /// named by the job (and the metric, when more than one is drawn). The legend wraps to the width.
+        /// </summary>
+        public static IReadOnlyList<string> RenderOverlay(IEnumerable<(string Job, IEnumerable<MetricRow> Rows)> jobs, IEnumerable<string> metrics, int width = 80, int height = 12)
+        {
+            if (jobs is null) throw new ArgumentNullException(nameof(jobs));
+            if (height < 3) throw new ArgumentOutOfRangeException(nameof(height), height, "A chart is at least 3 lines high.");
+            var chosen = metrics.Distinct(StringComparer.Ordinal).ToList();
+            var found = new List<(string Job, string Metric, List<(long Step, double Value)> Points)>();
+            foreach (var (job, rows) in jobs)
+            {
+                var list = rows.ToList();
+                foreach (var metric in chosen)
+                {
+                    var points = PointsOf(list, metric);
+                    if (points.Count > 0) found.Add((job, metric, points));
+                }
+            }
+            // The metric is named only when more than one of them is drawn.
+            var named = found.Select(f => f.Metric).Distinct(StringComparer.Ordinal).Count() > 1;
+            var series = found.Select((f, i) => (named ? f.Job + " " + f.Metric : f.Job, Marks[i % Marks.Length], f.Points)).ToList();
+            return Draw(series, width, height, null);
+        }
+
+        private static List<(long Step, double Value)> PointsOf(IEnumerable<MetricRow> rows, string metric) =>
+            rows.OrderBy(r => r.Step).Select(r => (r.Step, Value: Value(r, metric))).Where(p => p.Value.HasValue && !double.IsNaN(p.Value.Value))
+                .Select(p => (p.Step, p.Value!.Value)).ToList();
+
+        private static IReadOnlyList<string> Draw(List<(string Name, char Mark, List<(long Step, double Value)> Points)> series, int width, int height, string? title)
+        {
             if (series.Count == 0) return Array.Empty<string>();
 
             var all = series.SelectMany(s => s.Points).ToList();
@@ -78,10 +110,22 @@ namespace FineTuning.Client
                 }
             }
 
-            var lines = new List<string>
+            var lines = new List<string>();
+            var legend = title is null ? string.Empty : title;
+            foreach (var entry in series.Select(s => $"{s.Mark} {s.Name}"))
             {
-                (title is null ? string.Empty : title + "  ") + string.Join("  ", series.Select(s => $"{s.Mark} {s.Name}")),
-            };
+                // An overlay's legend (no title) wraps to the width; a single job's stays on its title line.
+                if (title is null && legend.Length > 0 && legend.Length + 2 + entry.Length > width)
+                {
+                    lines.Add(legend);
+                    legend = entry;
+                }
+                else
+                {
+                    legend = legend.Length == 0 ? entry : legend + "  " + entry;
+                }
+            }
+            lines.Add(legend);
             for (var y = 0; y < height; y++)
             {
                 var label = y == 0 ? labels[0] : y == height - 1 ? labels[2] : y == middle && height > 4 ? labels[1] : string.Empty;

@@ -69,3 +69,31 @@ public class MetricChartTests
         Assert.Equal(2, lines[3].Count(c => c == '*'));
     }
 }
+
+public class MetricChartOverlayTests
+{
+    private static IEnumerable<MetricRow> Line(int steps, double from, double to) =>
+        Enumerable.Range(0, steps).Select(i => new MetricRow { Step = i + 1, TrainLoss = from + (to - from) * i / (steps - 1), ValidLoss = i % 2 == 0 ? from : null });
+
+    [Fact]
+    public void Jobs_share_the_axes_and_get_a_mark_each()
+    {
+        var lines = MetricChart.RenderOverlay(new[] { ("ftjob-a", Line(10, 4, 2)), ("ftjob-b", Line(20, 3, 1)) }, new[] { "TrainLoss" }, width: 40, height: 5);
+        Assert.Equal("* ftjob-a  o ftjob-b", lines[0]);
+        Assert.StartsWith("  4 |*", lines[1]);                    // the highest value of all jobs is the top
+        Assert.StartsWith("  1 |", lines[5]);                     // the lowest is the bottom
+        Assert.EndsWith("o", lines[5]);                         // job b reaches it at the last step of all
+        Assert.Contains('*', string.Concat(lines.Skip(1).Take(5)));
+        Assert.EndsWith("20", lines[7]);
+    }
+
+    [Fact]
+    public void With_several_metrics_each_series_is_named_by_job_and_metric_and_the_legend_wraps()
+    {
+        var lines = MetricChart.RenderOverlay(new[] { ("ftjob-aaaaaaaaaa", Line(4, 2, 1)), ("ftjob-bbbbbbbbbb", Line(4, 3, 1)) }, new[] { "TrainLoss", "ValidLoss" }, width: 60, height: 4);
+        Assert.Equal("* ftjob-aaaaaaaaaa TrainLoss  o ftjob-aaaaaaaaaa ValidLoss", lines[0]);
+        Assert.Equal("+ ftjob-bbbbbbbbbb TrainLoss  x ftjob-bbbbbbbbbb ValidLoss", lines[1]);
+        Assert.All(lines, l => Assert.True(l.Length <= 60));
+        Assert.Empty(MetricChart.RenderOverlay(new[] { ("a", Line(3, 1, 2)) }, new[] { "FullValidLoss" }, 40, 4));
+    }
+}

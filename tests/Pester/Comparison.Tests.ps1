@@ -64,3 +64,35 @@ Describe 'Compare-FineTuningJob' {
         $row.FineTunedModel | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Show-FineTuningMetric -Overlay' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator
+        $train = Add-FineTuningFile (New-TestDataset -Count 12)
+        $script:jobs = foreach ($epochs in 2, 3) {
+            $j = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Epochs $epochs
+            Step-Emulator $emu $j.Id -Status succeeded
+        }
+    }
+    AfterAll { Stop-FineTuningEmulator }
+
+    It 'draws several jobs on one chart with shared axes, a mark per job' {
+        $lines = @($jobs | Get-FineTuningMetric | Show-FineTuningMetric -Overlay -Width 100 -Height 10)
+        $lines | Should -HaveCount 13     # legend, 10 plot lines, axis, step labels
+        $lines[0] | Should -Be "* $($jobs[0].Id)  o $($jobs[1].Id)"
+        $plot = ($lines[1..10] | ForEach-Object { $_.Substring($_.IndexOf('|') + 1) }) -join ''
+        $plot | Should -Match '[*#]'
+        $plot | Should -Match '[o#]'
+        $steps = @(Get-FineTuningMetric $jobs[1].Id).Count
+        $lines[12] | Should -Match "step 1\s+$steps$"    # the longer job sets the shared step axis
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 100 }
+    }
+
+    It 'names each series by job and metric when several metrics are drawn, and warns when there is nothing to draw' {
+        $lines = @($jobs | Get-FineTuningMetric | Show-FineTuningMetric TrainLoss, TrainAccuracy -Overlay -Width 120 -Height 6)
+        $lines[0] | Should -Be "* $($jobs[0].Id) TrainLoss  o $($jobs[0].Id) TrainAccuracy"    # the legend wraps at -Width
+        $lines[1] | Should -Be "+ $($jobs[1].Id) TrainLoss  x $($jobs[1].Id) TrainAccuracy"
+        @($jobs | Get-FineTuningMetric | Show-FineTuningMetric ValidLoss -Overlay -WarningVariable w -WarningAction SilentlyContinue) | Should -HaveCount 0
+        "$w" | Should -Match 'nothing to draw'
+    }
+}

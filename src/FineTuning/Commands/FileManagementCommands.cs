@@ -285,6 +285,9 @@ namespace FineTuning.Commands
         [ValidateRange(3, 100)]
         public int Height { get; set; } = 12;
 
+        /// <summary>Draw every job on one chart with shared axes, each job and metric with its own mark.</summary>
+        [Parameter] public SwitchParameter Overlay { get; set; }
+
         private readonly List<string> _jobs = new List<string>();
         private readonly Dictionary<string, List<MetricRow>> _rows = new Dictionary<string, List<MetricRow>>(StringComparer.Ordinal);
 
@@ -303,6 +306,13 @@ namespace FineTuning.Commands
         protected override void EndProcessing()
         {
             var width = MyInvocation.BoundParameters.ContainsKey(nameof(Width)) ? Width : ConsoleWidth();
+            if (Overlay)
+            {
+                var overlay = MetricChart.RenderOverlay(_jobs.Select(j => (string.IsNullOrEmpty(j) ? "(no job)" : j, (IEnumerable<MetricRow>)_rows[j])), Metric, width, Height);
+                if (overlay.Count == 0) WriteWarning($"The rows had no values for {string.Join(", ", Metric)}; nothing to draw.");
+                foreach (var line in overlay) WriteObject(line);
+                return;
+            }
             var first = true;
             foreach (var job in _jobs)
             {
