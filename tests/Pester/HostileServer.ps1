@@ -6,11 +6,16 @@ if (-not ('FineTuningTests.HostileServer' -as [type])) {
 }
 
 function Start-HostileServer {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'A test helper: the server lives in the test session only.')]
+    param()
     [FineTuningTests.HostileServer]::new()
 }
 
 function New-HostileJob {
     # The JSON of a fine-tuning job with the given fields replaced (a hashtable of JSON names to values).
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'Returns JSON text and changes nothing.')]
     param([string] $Id = 'ftjob-hostile', [hashtable] $Set = @{})
     $job = [ordered]@{
         object = 'fine_tuning.job'; id = $Id; model = 'gpt-4o-mini-2024-07-18'; created_at = 1735689600
@@ -26,6 +31,8 @@ function New-HostileJob {
 
 function New-HostileFile {
     # The JSON of a file object whose filename (and id) the test chooses.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'Returns JSON text and changes nothing.')]
     param([string] $Id = 'file-hostile', [AllowEmptyString()] [string] $Filename = 'results.csv', [string] $Purpose = 'fine-tune-results')
     [ordered]@{ object = 'file'; id = $Id; bytes = 40; created_at = 1735689600; filename = $Filename; purpose = $Purpose; status = 'processed' } |
         ConvertTo-Json -Compress
@@ -33,6 +40,8 @@ function New-HostileFile {
 
 function New-HostileList {
     # The JSON of a list page of the given items (JSON texts).
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'Returns JSON text and changes nothing.')]
     param([string[]] $Items = @(), [switch] $HasMore)
     '{"object":"list","data":[' + ($Items -join ',') + '],"has_more":' + $(if ($HasMore) { 'true' } else { 'false' }) + '}'
 }

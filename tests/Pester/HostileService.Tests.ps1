@@ -1,6 +1,10 @@
 # The module as a client of a service it must not trust: a loopback server (HostileServer.ps1) answers
 # with crafted JSON, headers and bodies, and these tests check what reaches the user's terminal, disk and
 # other origins. See docs/security.md.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'The key is made up by the test; the cmdlets take it as SecureString.')]
+param()
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'HostileServer.ps1')
@@ -37,9 +41,9 @@ Describe 'Control characters from a service never reach the terminal' {
     }
 
     It 'shows events, checkpoints and files without escape sequences' {
-        $event = '{"object":"fine_tuning.job.event","id":"ftevent-1","created_at":1735689600,"level":"info","message":"' +
-            ($Evil -replace "`e", '\u001b' -replace "`a", '\u0007' -replace [char]0x9B, '\u009b') + '","type":"message"}'
-        $Server.Json('GET', '/v1/fine_tuning/jobs/ftjob-x/events', (New-HostileList $event)) | Out-Null
+        $eventJson = '{"object":"fine_tuning.job.event","id":"ftevent-1","created_at":1735689600,"level":"info","message":"' +
+        ($Evil -replace "`e", '\u001b' -replace "`a", '\u0007' -replace [char]0x9B, '\u009b') + '","type":"message"}'
+        $Server.Json('GET', '/v1/fine_tuning/jobs/ftjob-x/events', (New-HostileList $eventJson)) | Out-Null
         $events = Get-FineTuningEvent ftjob-x
         $events[0].Message | Should -BeExactly $Evil
         Test-TerminalUnsafe ($events | Out-String) | Should -BeFalse
@@ -91,7 +95,10 @@ Describe 'Control characters from a service never reach the terminal' {
 
 Describe 'Save-FineTuningFile never writes outside the folder the user chose' {
     BeforeAll {
-        function Set-HostileFile([string] $Id, [AllowEmptyString()] [string] $Filename) {
+        function Set-HostileFile {
+            [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+                Justification = 'A test helper that sets the answers of the test server.')]
+            param([string] $Id, [AllowEmptyString()] [string] $Filename)
             $escaped = [uri]::EscapeDataString($Id)
             $Server.Json('GET', "/v1/files/$escaped", (New-HostileFile -Id $Id -Filename $Filename)) | Out-Null
             $Server.On('GET', "/v1/files/$escaped/content", 200, "step,train_loss`n1,0.5`n").Headers['Content-Type'] = 'application/octet-stream'

@@ -2,6 +2,9 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     function New-SpecFolder {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+            Justification = 'A test helper that writes only into Pester''s TestDrive.')]
+        param()
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('n').Substring(0, 8))
         New-Item -ItemType Directory -Path (Join-Path $folder 'data') | Out-Null
         Move-Item (New-TestDataset -Count 12) (Join-Path $folder 'data/train.jsonl')

@@ -4,6 +4,9 @@
 # platyPS comes from out/tools, an installed copy, the folder repository in $env:FINETUNING_TOOL_REPOSITORY
 # (such as ../shared/psrepo beside a clone) or the PowerShell Gallery; where none has it the tests are skipped
 # with the reason. It runs in a pwsh process of its own (its YamlDotNet must not meet another copy).
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseDeclaredVarsMoreThanAssignments', 'pages',
+    Justification = 'Set in BeforeDiscovery for the -ForEach of the tests below.')]
+param()
 
 BeforeDiscovery {
     $docs = Join-Path $PSScriptRoot '../../docs/en-US'
