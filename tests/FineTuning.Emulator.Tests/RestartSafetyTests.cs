@@ -127,7 +127,7 @@ public class RestartSafetyTests : IDisposable
             using (var h = Start())
             {
                 uploadId = (await h.Client.CreateUploadAsync(new CreateUploadRequest
-                    { Filename = "big.jsonl", Purpose = "fine-tune", Bytes = data.Length, MimeType = "text/jsonl" })).Id;
+                { Filename = "big.jsonl", Purpose = "fine-tune", Bytes = data.Length, MimeType = "text/jsonl" })).Id;
                 firstPart = (await h.Client.AddUploadPartAsync(uploadId, path, 0, half)).Id;
             }
             using (var h = Start())
