@@ -1,7 +1,10 @@
 # Export-FineTuningJob: one folder per job that keeps everything the service still gives, resumable and safe.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function New-FinishedJob([string] $Suffix = 'arch', [switch] $Validation) {
+    function New-FinishedJob {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+            Justification = 'A test helper: the job lives on the test''s emulator only.')]
+        param([string] $Suffix = 'arch', [switch] $Validation)
         $train = Add-FineTuningFile (New-TestDataset -Count 12)
         $p = @{ Model = 'gpt-4o-mini-2024-07-18'; Epochs = 2; Suffix = $Suffix }
         if ($Validation) { $p.ValidationFile = Add-FineTuningFile (New-TestDataset -Count 10) }

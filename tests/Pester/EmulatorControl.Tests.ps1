@@ -109,8 +109,8 @@ Describe 'Emulator control cmdlets against an emulator in another process' {
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $listener.Start()
         $port = $listener.LocalEndpoint.Port
-        $server = Start-ThreadJob -ArgumentList $listener -ScriptBlock {
-            param($listener)
+        $server = Start-ThreadJob -ScriptBlock {
+            $listener = $using:listener
             $client = $listener.AcceptTcpClient()
             $stream = $client.GetStream()
             $buffer = [byte[]]::new(65536)
