@@ -20,7 +20,7 @@ BeforeAll {
         $ns.AddNamespace('s', 'http://www.w3.org/2000/svg')
         @{ Doc = $doc; Ns = $ns; Text = $text }
     }
-    function Select-Nodes($Report, [string] $XPath) { @($Report.Doc.SelectNodes($XPath, $Report.Ns)) }
+    function Select-XmlNode($Report, [string] $XPath) { @($Report.Doc.SelectNodes($XPath, $Report.Ns)) }
 }
 
 Describe 'Export-FineTuningReport' {
@@ -50,39 +50,39 @@ Describe 'Export-FineTuningReport' {
         $report.Text | Should -Not -Match '<script'
         $report.Text | Should -Not -Match '(src|href)\s*=\s*"(https?:)?//'
         $report.Text | Should -Not -Match '@import|url\('
-        Select-Nodes $report '//h:style' | Should -HaveCount 1
+        Select-XmlNode $report '//h:style' | Should -HaveCount 1
     }
 
     It 'draws one curve per job and series on the shared loss and accuracy axes, with checkpoints marked' {
         foreach ($chart in 'chart-loss', 'chart-accuracy') {
-            $svg = Select-Nodes $report "//h:figure[@id='$chart']/s:svg"
+            $svg = Select-XmlNode $report "//h:figure[@id='$chart']/s:svg"
             $svg | Should -HaveCount 1
             foreach ($job in $all) {
-                $train = Select-Nodes $report "//h:figure[@id='$chart']//s:path[@data-job='$($job.Id)'][@data-series='train']"
+                $train = Select-XmlNode $report "//h:figure[@id='$chart']//s:path[@data-job='$($job.Id)'][@data-series='train']"
                 $train | Should -HaveCount 1
                 $expectValid = $null -ne $job.ValidationFile
-                @(Select-Nodes $report "//h:figure[@id='$chart']//s:path[@data-job='$($job.Id)'][@data-series='valid']").Count | Should -Be ([int]$expectValid)
+                @(Select-XmlNode $report "//h:figure[@id='$chart']//s:path[@data-job='$($job.Id)'][@data-series='valid']").Count | Should -Be ([int]$expectValid)
             }
             # One color per job, the same in both series.
-            $colors = foreach ($job in $all) { @(Select-Nodes $report "//h:figure[@id='$chart']//s:path[@data-job='$($job.Id)']" | ForEach-Object stroke | Sort-Object -Unique) }
+            $colors = foreach ($job in $all) { @(Select-XmlNode $report "//h:figure[@id='$chart']//s:path[@data-job='$($job.Id)']" | ForEach-Object stroke | Sort-Object -Unique) }
             $colors | Should -HaveCount $all.Count
             ($colors | Sort-Object -Unique) | Should -HaveCount $all.Count
-            @(Select-Nodes $report "//h:figure[@id='$chart']//s:text[contains(@class,'tick') and contains(@class,'x')]").Count | Should -BeGreaterOrEqual 3
-            @(Select-Nodes $report "//h:figure[@id='$chart']//s:text[contains(@class,'tick') and contains(@class,'y')]").Count | Should -BeGreaterOrEqual 3
+            @(Select-XmlNode $report "//h:figure[@id='$chart']//s:text[contains(@class,'tick') and contains(@class,'x')]").Count | Should -BeGreaterOrEqual 3
+            @(Select-XmlNode $report "//h:figure[@id='$chart']//s:text[contains(@class,'tick') and contains(@class,'y')]").Count | Should -BeGreaterOrEqual 3
         }
         # The loss curve of a job has one point per step it reported.
         $metrics = @(Get-FineTuningMetric $jobs[0].Id)
-        $d = @(Select-Nodes $report "//h:figure[@id='chart-loss']//s:path[@data-job='$($jobs[0].Id)'][@data-series='train']")[0].GetAttribute('d')
+        $d = @(Select-XmlNode $report "//h:figure[@id='chart-loss']//s:path[@data-job='$($jobs[0].Id)'][@data-series='train']")[0].GetAttribute('d')
         ([regex]::Matches($d, '[ML]')).Count | Should -Be $metrics.Count
         foreach ($job in $jobs) {
             $steps = @(Get-FineTuningCheckpoint $job.Id).StepNumber | Sort-Object
-            @(Select-Nodes $report "//h:figure[@id='chart-loss']//s:circle[@class='checkpoint'][@data-job='$($job.Id)']" | ForEach-Object { [long]$_.'data-step' } | Sort-Object) | Should -Be $steps
+            @(Select-XmlNode $report "//h:figure[@id='chart-loss']//s:circle[@class='checkpoint'][@data-job='$($job.Id)']" | ForEach-Object { [long]$_.'data-step' } | Sort-Object) | Should -Be $steps
         }
     }
 
     It 'has a legend with every job, and the comparison table with a row per job' {
-        @(Select-Nodes $report "//h:ul[@class='legend']/h:li[@class='legend-job']").'data-job' | Should -Be $all.Id
-        $rows = Select-Nodes $report "//h:table[@class='comparison']/h:tbody/h:tr"
+        @(Select-XmlNode $report "//h:ul[@class='legend']/h:li[@class='legend-job']").'data-job' | Should -Be $all.Id
+        $rows = Select-XmlNode $report "//h:table[@class='comparison']/h:tbody/h:tr"
         $rows.'data-job' | Should -Be $all.Id
         $expected = $jobs[1] | Compare-FineTuningJob
         $cells = @($rows[1].td | ForEach-Object InnerText)
@@ -93,18 +93,18 @@ Describe 'Export-FineTuningReport' {
     }
 
     It "gives each job its settings, timeline and errors, with the service's text encoded" {
-        $sections = Select-Nodes $report "//h:section[@class='job']"
+        $sections = Select-XmlNode $report "//h:section[@class='job']"
         $sections.'data-job' | Should -Be $all.Id
         $broken = $sections[2]
         $broken.InnerText | Should -Match 'Simulated <failure> & stop\.'      # decoded text equals the service's
         $report.Text | Should -Match 'Simulated &lt;failure&gt; &amp; stop\.'
-        @(Select-Nodes $report "//h:section[@data-job='$($failed.Id)']//h:ul[@class='errors']/h:li").Count | Should -BeGreaterOrEqual 1
-        @(Select-Nodes $report "//h:section[@data-job='$($jobs[0].Id)']//h:ol[@class='timeline']/h:li").Count | Should -BeGreaterOrEqual 3
-        @(Select-Nodes $report "//h:section[@data-job='$($jobs[0].Id)']//h:dl[@class='settings']")[0].InnerText | Should -Match 'n_epochs=2'
+        @(Select-XmlNode $report "//h:section[@data-job='$($failed.Id)']//h:ul[@class='errors']/h:li").Count | Should -BeGreaterOrEqual 1
+        @(Select-XmlNode $report "//h:section[@data-job='$($jobs[0].Id)']//h:ol[@class='timeline']/h:li").Count | Should -BeGreaterOrEqual 3
+        @(Select-XmlNode $report "//h:section[@data-job='$($jobs[0].Id)']//h:dl[@class='settings']")[0].InnerText | Should -Match 'n_epochs=2'
     }
 
     It 'adds the dataset''s token statistics and findings with -Dataset' {
-        $section = @(Select-Nodes $report "//h:section[@class='dataset']")
+        $section = @(Select-XmlNode $report "//h:section[@class='dataset']")
         $section | Should -HaveCount 1
         $section[0].InnerText | Should -Match ([regex]::Escape($dataset.Tokens.Total.ToString('N0', [cultureinfo]::InvariantCulture)))
         $section[0].InnerText | Should -Match ([regex]::Escape($dataset.EstimatedCost.ToString('0.00##', [cultureinfo]::InvariantCulture)))
@@ -126,9 +126,9 @@ Describe 'Export-FineTuningReport' {
     Context 'in a real browser' {
         It 'renders to a PNG, and the browser''s DOM has the curves, ticks, legend and table' -Skip:(-not $script:chromium) {
             $png = Join-Path $TestDrive 'report.png'
-            $profile = Join-Path $TestDrive 'chromium-profile'
+            $browserProfile = Join-Path $TestDrive 'chromium-profile'
             $url = [Uri]::new($path).AbsoluteUri
-            $common = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--hide-scrollbars', "--user-data-dir=$profile")
+            $common = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--hide-scrollbars', "--user-data-dir=$browserProfile")
             & $script:browser @common "--screenshot=$png" '--window-size=1200,1400' $url 2>&1 | Out-Null
             Test-Path $png | Should -BeTrue
             $bytes = [System.IO.File]::ReadAllBytes($png)
