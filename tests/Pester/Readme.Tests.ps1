@@ -119,3 +119,31 @@ Describe 'The README tour, pasted line by line' {
         @(Invoke-InTour "(Get-FineTuningEvent '$($long.Id)').Message") -match 'paused' | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'Every PowerShell block of the README' {
+    # Blocks that need a real service or a package feed cannot run here; they must still name commands and
+    # parameters that exist, so a rename cannot leave them behind.
+    It 'names only commands and parameters that exist, in block <Index>' -ForEach @(
+        $readme = Get-Content (Join-Path $PSScriptRoot '../../README.md') -Raw
+        $i = 0
+        foreach ($m in [regex]::Matches($readme, '(?s)```powershell\r?\n(.*?)```')) { @{ Index = ++$i; Code = $m.Groups[1].Value } }
+    ) {
+        $tokens = $null; $errors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref] $tokens, [ref] $errors)
+        $errors | Should -BeNullOrEmpty
+        $calls = $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)
+        $calls.Count | Should -BeGreaterThan 0
+        foreach ($call in $calls) {
+            $name = $call.GetCommandName()
+            if (-not $name -or $name -match '^(dotnet|\./)') { continue }
+            $command = Get-Command $name -ErrorAction SilentlyContinue
+            if (-not $command -and $name -match 'PSResource') { continue }   # PSResourceGet may be absent on some hosts
+            $command | Should -Not -BeNullOrEmpty -Because "'$name' is used in the README"
+            $known = @($command.Parameters.Keys) + @($command.Parameters.Values.Aliases)
+            foreach ($parameter in $call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
+                $matching = @($known | Where-Object { $_ -like "$($parameter.ParameterName)*" })
+                $matching | Should -Not -BeNullOrEmpty -Because "$name has no parameter -$($parameter.ParameterName)"
+            }
+        }
+    }
+}
