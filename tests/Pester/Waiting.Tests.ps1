@@ -108,9 +108,14 @@ Describe 'Waiting for several jobs' {
 }
 
 Describe 'Ctrl+C during New-FineTuningJob -Wait' {
-    It 'has put the created job in the information stream before the wait, and the job goes on' {
+    It 'has put the created job in the information stream before the wait, names it on the console, and the job goes on' {
         $module = Join-Path $script:ModuleFolder 'FineTuning.psd1'
+        if (-not ('FineTuning.Tests.RecordingHost' -as [type])) { Add-Type -Path (Join-Path $PSScriptRoot 'RecordingHost.cs') }
+        $recordingHost = [FineTuning.Tests.RecordingHost]::new()
+        $runspace = [runspacefactory]::CreateRunspace($recordingHost)
+        $runspace.Open()
         $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
         try {
             $null = $ps.AddScript(@"
 Import-Module '$module'
@@ -136,6 +141,13 @@ New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile `$file.Id -Wait
             $id = $created.MessageData.Id
             $id | Should -Match '^ftjob-'
 
+            # The person who pressed Ctrl+C reads the id, and how to wait again or cancel, on the console.
+            $note = @($recordingHost.Warnings | Where-Object { $_ -match [regex]::Escape($id) })
+            $note.Count | Should -Be 1
+            $note[0] | Should -Match 'goes on running'
+            $note[0] | Should -Match ('Wait-FineTuningJob ' + [regex]::Escape($id))
+            $note[0] | Should -Match ('Stop-FineTuningJob ' + [regex]::Escape($id))
+
             $ps.Commands.Clear()
             $ps.Streams.ClearStreams()
             $job = $ps.AddScript("Get-FineTuningJob '$id'").Invoke()
@@ -145,6 +157,7 @@ New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -TrainingFile `$file.Id -Wait
             $ps.Commands.Clear()
             $null = $ps.AddScript('Stop-FineTuningEmulator').Invoke()
             $ps.Dispose()
+            $runspace.Dispose()
         }
     }
 
