@@ -308,6 +308,28 @@ public class HttpEdgeLimitTests
     }
 
     [Fact]
+    public async Task HttpClient_sending_a_large_upload_with_a_wrong_key_sees_the_401_not_a_reset()
+    {
+        using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, ApiKey = Key });
+        var baseUri = emulator.StartListener();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-wrong-key-0000");
+        var body = new CountingBody(200L * 1024 * 1024);
+        var file = new StreamContent(body, 64 * 1024);
+        file.Headers.ContentLength = body.Length;
+        using var form = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { file, "file", "big.jsonl" } };
+        GC.Collect();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var response = await http.PostAsync(baseUri + "/files", form);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // The client finishes sending before it reads: the emulator drops what it sends, and the client sees the 401.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("****0000", await response.Content.ReadAsStringAsync());
+        Assert.True(allocated < 24L * 1024 * 1024, $"Refusing a {body.Length:N0}-byte upload allocated {allocated:N0} bytes.");
+        Assert.Equal(0, emulator.FileCount);
+    }
+
+    [Fact]
     public async Task In_process_an_unauthenticated_upload_is_refused_without_reading_its_body()
     {
         using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, ApiKey = Key });

@@ -121,7 +121,14 @@ namespace FineTuning.Emulator
             if (denied != null)
             {
                 await WriteAsync(denied, request, close: bodyPending || !keepAlive).ConfigureAwait(false);
-                if (bodyPending) await LingerAsync().ConfigureAwait(false);
+                if (bodyPending)
+                {
+                    // Answered before a byte of the body was read. A client that sends the body anyway (most do not
+                    // read an answer until they have sent their request) gets the bytes dropped as they come, never
+                    // kept, within the body's limits and deadlines, so that it sees the 401 rather than a broken pipe.
+                    var unread = chunked ? (BodyRead)new ChunkedBody(this).ReadAsync : new LengthBody(this, length!.Value).ReadAsync;
+                    await DropAsync(unread, Math.Min(length ?? long.MaxValue, _limits.MaxBodyBytes)).ConfigureAwait(false);
+                }
                 return !bodyPending && keepAlive;
             }
 
@@ -434,6 +441,26 @@ namespace FineTuning.Emulator
                     if (end.Length != 0) throw new FormatException("a chunk does not end with a line break.");
                 }
                 return n;
+            }
+        }
+
+        /// <summary>Reads and drops up to <paramref name="limit"/> bytes of a body, within its deadlines; any failure just ends it.</summary>
+        private static async Task DropAsync(BodyRead body, long limit)
+        {
+            var scratch = new byte[64 * 1024];
+            long dropped = 0;
+            try
+            {
+                while (dropped < limit)
+                {
+                    var n = await body(scratch, 0, (int)Math.Min(scratch.Length, limit - dropped)).ConfigureAwait(false);
+                    if (n <= 0) return;
+                    dropped += n;
+                }
+            }
+            catch (Exception)
+            {
+                // A stall, a trickle, a malformed chunk or a client gone: the connection closes all the same.
             }
         }
 
