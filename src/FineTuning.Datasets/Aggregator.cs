@@ -71,33 +71,34 @@ namespace FineTuning.Datasets
                         "The file starts with a UTF-8 byte-order mark (EF BB BF), which the service does not accept. Save the file as UTF-8 without BOM.", null, 1));
                 int fEnd = f;
                 while (fEnd < pending.Count && pending[fEnd].LocalLine == i) fEnd++;
-                MergeLine(info, line, pending, f, fEnd);
+                if (MergeLine(info, line, pending, f, fEnd)) _options.OnExample?.Invoke(new DatasetLine(line, block.LineBytes(info)));
                 f = fEnd;
             }
             _lineBase += block.Lines.Count;
         }
 
-        private void MergeLine(LineInfo info, long line, List<PendingFinding> pending, int from, int to)
+        /// <summary>Merges one line; true for an example without errors.</summary>
+        private bool MergeLine(LineInfo info, long line, List<PendingFinding> pending, int from, int to)
         {
             bool error = false;
             switch (info.Kind)
             {
                 case LineKind.Blank:
                     EmitPending(line, pending, from, to, null);
-                    return;
+                    return false;
                 case LineKind.TooLong:
                     _examples++; _invalid++;
                     Add(new DatasetFinding(line, FindingSeverity.Error, FindingCodes.LineTooLong,
                         $"The line is {info.TooLongBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, over the {_options.MaxLineBytes.ToString("N0", CultureInfo.InvariantCulture)}-byte limit; it was skipped unread. Split the example or remove it (it may also be a file that is not JSONL)."));
-                    return;
+                    return false;
                 case LineKind.Broken:
                     _examples++; _invalid++;
                     EmitPending(line, pending, from, to, null);
-                    return;
+                    return false;
                 case LineKind.Unknown:
                     _examples++; _invalid++;
                     ReportUnknown(line);
-                    return;
+                    return false;
             }
 
             _examples++;
@@ -148,6 +149,7 @@ namespace FineTuning.Datasets
                     firstLine > 0
                         ? $"The example repeats line {firstLine} exactly. Duplicates over-weight one example; remove the copy."
                         : "The example repeats an earlier line exactly. Duplicates over-weight one example; remove the copy."));
+            return !error;
         }
 
         private void CheckFit(LineKind kind, long line)

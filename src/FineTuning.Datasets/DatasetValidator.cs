@@ -354,12 +354,22 @@ namespace FineTuning.Datasets
                     int nl = mem.Span.Slice(pos).IndexOf((byte)'\n');
                     int end = nl < 0 ? _length : pos + nl;
                     if (end - pos > MaxLine) Lines.Add(new LineInfo { Kind = LineKind.TooLong, TooLongBytes = end - pos });
-                    else Lines.Add(checker.Check(mem.Slice(pos, end - pos), local, StartsAfterBom && local == 0, Findings));
+                    else
+                    {
+                        var info = checker.Check(mem.Slice(pos, end - pos), local, StartsAfterBom && local == 0, Findings);
+                        info.Offset = _start + pos;
+                        info.Length = end > pos && mem.Span[end - 1] == (byte)'\r' ? end - pos - 1 : end - pos;
+                        Lines.Add(info);
+                    }
                     local++;
                     pos = end + 1;
                     if (nl < 0) break;
                 }
             }
+
+            /// <summary>The bytes of a line of this block (until <see cref="Release"/>).</summary>
+            public ReadOnlyMemory<byte> LineBytes(LineInfo info) =>
+                _data is null ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(_data, info.Offset, info.Length);
 
             public void Release()
             {

@@ -32,6 +32,8 @@ namespace FineTuning.Datasets
         public Fingerprint Hash;
         public int Images;
         public long TooLongBytes;
+        /// <summary>Where the line's bytes are in its block (kept for <see cref="DatasetValidationOptions.OnExample"/>).</summary>
+        public int Offset, Length;
     }
 
     /// <summary>

@@ -106,6 +106,25 @@ namespace FineTuning.Datasets
         public int MaxLineBytes { get; set; } = 64 * 1024 * 1024;
         /// <summary>Worker threads that parse and count; default min(2, processors).</summary>
         public int? Parallelism { get; set; }
+        /// <summary>
+        /// Called in line order, on the thread that called Validate, with every example line that has no error, while the
+        /// file is read: the way to use a file's examples with the validator's reading and rules, in one pass. The line's
+        /// bytes are only valid during the call.
+        /// </summary>
+        public Action<DatasetLine>? OnExample { get; set; }
+    }
+
+    /// <summary>An example line the validator accepted: its 1-based line number and its UTF-8 bytes (a JSON object).</summary>
+    public readonly struct DatasetLine
+    {
+        public DatasetLine(long lineNumber, ReadOnlyMemory<byte> utf8)
+        {
+            LineNumber = lineNumber;
+            Utf8 = utf8;
+        }
+
+        public long LineNumber { get; }
+        public ReadOnlyMemory<byte> Utf8 { get; }
     }
 
     public sealed class TokenStatistics

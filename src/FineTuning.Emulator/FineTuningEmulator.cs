@@ -1,27 +1,31 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
+using System.Linq;
 using System.Net.Http;
-using System.Threading;
 
 namespace FineTuning.Emulator
 {
     /// <summary>
-    /// A local emulator of the fine-tuning service: files, jobs with their lifecycle, events, checkpoints
-    /// and result files, with real validation of the data, real token counts and a small model that is
-    /// really trained. Reach it in process through <see cref="CreateHandler"/> or over HTTP on 127.0.0.1
-    /// through <see cref="StartListener"/>; both go through the same router.
+    /// A local emulator of the fine-tuning service: files, uploads, jobs with their lifecycle, events, checkpoints,
+    /// result files, models, graders and checkpoint permissions, with real validation of the data, real token counts and
+    /// a small model that is really trained. Reach it in process through <see cref="CreateHandler"/> or over HTTP on
+    /// 127.0.0.1 through <see cref="StartListener"/>; both go through the same request entry (Router.cs) and route table.
+    /// The parts, by folder: Store (state, ids, the state folder), Lifecycle (the job state machine), Handlers (one per
+    /// resource, over one route table), Training (the trainer and the encoding of examples), Http (the transports).
     /// </summary>
     public sealed partial class FineTuningEmulator : IDisposable, IEmulatorApp
     {
         private readonly object _gate = new object();
+        private readonly EmulatorStore _store;
+        private readonly JobLifecycle _jobs;
+        private readonly RouteTable _routes = new RouteTable();
         private EmulatorListener? _listener;
-        private StateFolderLock? _folderLock;
         private bool _disposed;
 
         /// <summary>The key requests must carry, or null. Kept here only: <see cref="Options"/> never shows it.</summary>
         private readonly string? _apiKey;
 
+        /// <exception cref="StateFolderInUseException">Another emulator owns <see cref="EmulatorOptions.StatePath"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The state folder holds a state this emulator cannot read.</exception>
         public FineTuningEmulator(EmulatorOptions? options = null)
         {
             var given = options ?? new EmulatorOptions();
@@ -29,47 +33,49 @@ namespace FineTuning.Emulator
             Options = given.WithoutKey();
             if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
             Faults = new FaultInjector();
-            _ids = new IdSource(Options.Seed);
-            (DateTimeOffset? Now, TimeSpan? ClockOffset) saved = (null, null);
-            if (!string.IsNullOrEmpty(Options.StatePath))
+            _store = new EmulatorStore(Options.Seed);
+            try
             {
-                _stateDirectory = Path.GetFullPath(Options.StatePath!);
-                Directory.CreateDirectory(_stateDirectory);
                 // One owner per folder: a second emulator on it is refused before it reads or writes anything.
-                _folderLock = StateFolderLock.Acquire(_stateDirectory);
-                try
+                var loaded = string.IsNullOrEmpty(Options.StatePath) ? null : _store.Open(Options.StatePath!);
+                // After a restart the clock goes on from where the saved state left it, advances included.
+                Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock, loaded?.Now, loaded?.ClockOffset);
+                _store.Clock = Clock;
+                Clock.Advanced = OnClockAdvanced;
+                _jobs = new JobLifecycle(_store, Clock, Faults, Options.OrganizationId);
+                if (loaded != null)
                 {
-                    lock (_state) saved = LoadState();
-                }
-                catch
-                {
-                    _folderLock.Dispose();
-                    throw;
+                    lock (_store.Gate)
+                    {
+                        foreach (var (job, steps) in loaded.Jobs) _jobs.Restore(job, steps, loaded.Now ?? Clock.Now);
+                    }
+                    _store.Persist();
                 }
             }
-            // After a restart the clock goes on from where the saved state left it, advances included.
-            Clock = new EmulatorClock(Options.TimeScale, Options.ManualClock, saved.Now, saved.ClockOffset);
-            Clock.Advanced = OnClockAdvanced;
-            if (_stateDirectory != null)
+            catch
             {
-                try
-                {
-                    lock (_state) SaveIfDirty();
-                }
-                catch
-                {
-                    _folderLock!.Dispose();
-                    throw;
-                }
+                _store.Dispose();
+                throw;
             }
+
+            _routes.BeforeApi = () =>
+            {
+                lock (_store.Gate) _store.PurgeExpiredFiles(Clock.Now);
+            };
+            new FilesHandler(_store, Clock).Register(_routes);
+            new UploadsHandler(_store, Clock).Register(_routes);
+            new JobsHandler(_store, _jobs).Register(_routes);
+            new ModelsHandler(_store, Options.OrganizationId).Register(_routes);
+            GradersHandler.Register(_routes);
+            new PermissionsHandler(_store, Clock).Register(_routes);
+            new AdminHandler(Faults, Clock).Register(_routes);
         }
 
         /// <summary>A moved clock is part of the state: saved at once, so a restart does not take it back.</summary>
         private void OnClockAdvanced()
         {
-            if (_stateDirectory is null) return;
-            lock (_state) MarkDirty();
-            Persist();
+            lock (_store.Gate) _store.MarkDirty();
+            _store.Persist();
         }
 
         /// <summary>
@@ -132,7 +138,7 @@ namespace FineTuning.Emulator
 
         string IEmulatorApp.SpoolDirectory()
         {
-            lock (_state) return Scratch();
+            lock (_store.Gate) return _store.Scratch();
         }
 
         public void StopListener()
@@ -147,12 +153,18 @@ namespace FineTuning.Emulator
 
         public int JobCount
         {
-            get { lock (_state) return _jobs.Count; }
+            get { lock (_store.Gate) return _store.Jobs.Count; }
         }
 
         public int FileCount
         {
-            get { lock (_state) return _files.Count; }
+            get { lock (_store.Gate) return _store.Files.Count; }
+        }
+
+        /// <summary>How many uploads are in a status (pending, completed, cancelled, expired).</summary>
+        public int UploadCount(string status)
+        {
+            lock (_store.Gate) return _store.Uploads.Values.Count(u => u.Status == status);
         }
 
         public void Dispose()
@@ -160,17 +172,7 @@ namespace FineTuning.Emulator
             if (_disposed) return;
             _disposed = true;
             StopListener();
-            lock (_state)
-            {
-                // With a state folder, pending uploads and their parts stay for the next start.
-                if (_stateDirectory is null)
-                {
-                    foreach (var upload in _uploads.Values) DropParts(upload);
-                }
-                DeleteScratch();
-            }
-            _folderLock?.Dispose();
-            _folderLock = null;
+            _store.Dispose();
         }
 
         private void ThrowIfDisposed()

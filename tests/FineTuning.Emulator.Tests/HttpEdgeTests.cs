@@ -408,7 +408,7 @@ public class HttpEdgeLimitTests
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
         const long size = 70L * 1024 * 1024;
-        Assert.True(size > FineTuningEmulator.LargeFileBytes);
+        Assert.True(size > EmulatorStore.LargeFileBytes);
         var file = new StreamContent(new CountingBody(size), 64 * 1024);
         file.Headers.ContentLength = size;
         using var form = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { file, "file", "big.jsonl" } };

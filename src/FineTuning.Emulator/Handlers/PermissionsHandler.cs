@@ -3,30 +3,36 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static FineTuning.Emulator.Wire;
 
 namespace FineTuning.Emulator
 {
-    /// <summary>A grant of a checkpoint to a project.</summary>
-    internal sealed class CheckpointPermission
+    /// <summary><c>/fine_tuning/checkpoints/{name}/permissions</c>: sharing a checkpoint with projects (list, grant, revoke).</summary>
+    internal sealed class PermissionsHandler
     {
-        public string Id = string.Empty;
-        public string Checkpoint = string.Empty;
-        public string ProjectId = string.Empty;
-        public DateTimeOffset CreatedAt;
-        public long Sequence;
-    }
+        private readonly EmulatorStore _store;
+        private readonly EmulatorClock _clock;
 
-    public sealed partial class FineTuningEmulator
-    {
-        private readonly List<CheckpointPermission> _permissions = new List<CheckpointPermission>();
+        public PermissionsHandler(EmulatorStore store, EmulatorClock clock)
+        {
+            _store = store;
+            _clock = clock;
+        }
+
+        public void Register(RouteTable routes)
+        {
+            routes.Api("GET", "fine_tuning/checkpoints/{name}/permissions", (r, v) => Permissions(r, "GET", new[] { "fine_tuning", "checkpoints", v["name"], "permissions" }))
+                .Api("POST", "fine_tuning/checkpoints/{name}/permissions", (r, v) => Permissions(r, "POST", new[] { "fine_tuning", "checkpoints", v["name"], "permissions" }))
+                .Api("DELETE", "fine_tuning/checkpoints/{name}/permissions/{id}", (r, v) => Permissions(r, "DELETE", new[] { "fine_tuning", "checkpoints", v["name"], "permissions", v["id"] }));
+        }
 
         /// <summary>GET, POST /fine_tuning/checkpoints/{name}/permissions and DELETE .../{permission_id}.</summary>
         private EmulatorResponse Permissions(EmulatorRequest request, string method, string[] s)
         {
             var checkpoint = s[2];
-            lock (_state)
+            lock (_store.Gate)
             {
-                var known = _jobs.Values.Any(j => j.Checkpoints.Any(c => c.FineTunedModelCheckpoint == checkpoint) || j.Job.FineTunedModel == checkpoint);
+                var known = _store.Jobs.Values.Any(j => j.Checkpoints.Any(c => c.FineTunedModelCheckpoint == checkpoint) || j.Job.FineTunedModel == checkpoint);
                 if (!known) throw new ApiError(404, $"No checkpoint named '{checkpoint}' was found.", "fine_tuned_model_checkpoint", null);
             }
             if (s.Length == 4 && method == "GET")
@@ -37,9 +43,9 @@ namespace FineTuning.Emulator
                     throw new ApiError(400, $"Invalid 'order': '{order}'. Expected 'ascending' or 'descending'.", "order", null);
                 var project = request.QueryValue("project_id");
                 List<CheckpointPermission> list;
-                lock (_state)
+                lock (_store.Gate)
                 {
-                    list = _permissions.Where(p => p.Checkpoint == checkpoint && (project == null || p.ProjectId == project)).ToList();
+                    list = _store.Permissions.Where(p => p.Checkpoint == checkpoint && (project == null || p.ProjectId == project)).ToList();
                 }
                 list = order == "ascending" ? list.OrderBy(p => p.Sequence).ToList() : list.OrderByDescending(p => p.Sequence).ToList();
                 return Json(200, Page(list, p => p.Id, PermissionNode, request.QueryValue("after"), limit, withIds: true));
@@ -50,7 +56,7 @@ namespace FineTuning.Emulator
                 if (!root.TryGetProperty("project_ids", out var ids) || ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() == 0)
                     throw new ApiError(400, "Missing required parameter: 'project_ids' (a non-empty array of project ids).", "project_ids", null);
                 var created = new List<CheckpointPermission>();
-                lock (_state)
+                lock (_store.Gate)
                 {
                     foreach (var id in ids.EnumerateArray())
                     {
@@ -59,23 +65,23 @@ namespace FineTuning.Emulator
                             throw new ApiError(400, $"Invalid project id '{project}': project ids start with 'proj_'.", "project_ids", "invalid_value");
                         var permission = new CheckpointPermission
                         {
-                            Id = _ids.NewId("cp_", 24, id => _permissions.Any(p => p.Id == id)), Checkpoint = checkpoint, ProjectId = project, CreatedAt = Clock.Now, Sequence = ++_sequence,
+                            Id = _store.Ids.NewId("cp_", 24, id => _store.Permissions.Any(p => p.Id == id)), Checkpoint = checkpoint, ProjectId = project, CreatedAt = _clock.Now, Sequence = _store.NextSequence(),
                         };
-                        _permissions.Add(permission);
+                        _store.Permissions.Add(permission);
                         created.Add(permission);
                     }
-                    MarkDirty();
+                    _store.MarkDirty();
                 }
                 return Json(200, Page(created, p => p.Id, PermissionNode, null, created.Count, withIds: true));
             }
             if (s.Length == 5 && method == "DELETE")
             {
-                lock (_state)
+                lock (_store.Gate)
                 {
-                    var index = _permissions.FindIndex(p => p.Id == s[4] && p.Checkpoint == checkpoint);
+                    var index = _store.Permissions.FindIndex(p => p.Id == s[4] && p.Checkpoint == checkpoint);
                     if (index < 0) throw new ApiError(404, $"No permission '{s[4]}' on checkpoint '{checkpoint}'.", "permission_id", null);
-                    _permissions.RemoveAt(index);
-                    MarkDirty();
+                    _store.Permissions.RemoveAt(index);
+                    _store.MarkDirty();
                 }
                 return Json(200, new JsonObject { ["id"] = s[4], ["object"] = "checkpoint.permission", ["deleted"] = true });
             }

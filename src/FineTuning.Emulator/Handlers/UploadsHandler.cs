@@ -3,88 +3,51 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static FineTuning.Emulator.Wire;
 
 namespace FineTuning.Emulator
 {
-    /// <summary>An upload in progress: its declared size and the parts received so far (on disk).</summary>
-    internal sealed class UploadRecord
+    /// <summary>
+    /// <c>/uploads</c>, the Uploads API: create an upload, add parts (kept on disk, in parallel), complete it into a file
+    /// (parts joined in the given order, MD5 checked) or cancel it.
+    /// </summary>
+    internal sealed class UploadsHandler
     {
-        public string Id = string.Empty;
-        public string Filename = string.Empty;
-        public string Purpose = string.Empty;
-        public string MimeType = string.Empty;
-        public long Bytes;
-        public DateTimeOffset CreatedAt;
-        public DateTimeOffset ExpiresAt;
-        /// <summary>The lifetime of the file the upload makes (its <c>expires_after</c>), if any.</summary>
-        public TimeSpan? FileLifetime;
-        public string Status = "pending";
-        public readonly Dictionary<string, (string Path, long Length)> Parts = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
-        public StoredFile? File;
-    }
-
-    public sealed partial class FineTuningEmulator
-    {
-        /// <summary>Files above this size are kept on disk rather than in memory.</summary>
-        internal const long LargeFileBytes = 64L * 1024 * 1024;
         private const long MaxUploadBytes = 8L * 1024 * 1024 * 1024;
         private const long MaxPartBytes = 64L * 1024 * 1024;
         private static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(1);
         private static readonly TimeSpan AzureUploadLifetime = TimeSpan.FromHours(2);
 
-        private readonly Dictionary<string, UploadRecord> _uploads = new Dictionary<string, UploadRecord>(StringComparer.Ordinal);
-        private string? _scratch;
+        private readonly EmulatorStore _store;
+        private readonly EmulatorClock _clock;
 
-        /// <summary>How many uploads are in a status (pending, completed, cancelled, expired).</summary>
-        public int UploadCount(string status)
+        public UploadsHandler(EmulatorStore store, EmulatorClock clock)
         {
-            lock (_state) return _uploads.Values.Count(u => u.Status == status);
+            _store = store;
+            _clock = clock;
         }
 
-        /// <summary>A folder for upload parts and large files: inside the state folder, or a temporary one.</summary>
-        private string Scratch()
+        public void Register(RouteTable routes)
         {
-            if (_scratch != null) return _scratch;
-            _scratch = _stateDirectory != null
-                ? Path.Combine(_stateDirectory, "uploads")
-                : Path.Combine(Path.GetTempPath(), "finetuning-emulator-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(_scratch);
-            return _scratch;
+            routes.Api("POST", "uploads", (r, _) => CreateUpload(r))
+                .Api("POST", "uploads/{id}/parts", (r, v) => AddPart(r, v["id"]))
+                .Api("POST", "uploads/{id}/complete", (r, v) => CompleteUpload(r, v["id"]))
+                .Api("POST", "uploads/{id}/cancel", (_, v) => Cancel(v["id"]));
         }
 
-        private void DeleteScratch()
+        private EmulatorResponse Cancel(string id)
         {
-            if (_scratch != null && _stateDirectory is null)
+            lock (_store.Gate)
             {
-                try { Directory.Delete(_scratch, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                var upload = GetUpload(id);
+                if (upload.Status != "pending") throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; only a pending upload can be cancelled.", null, null);
+                upload.Status = "cancelled";
+                _store.DropParts(upload);
+                _store.MarkDirty();
+                return Json(200, UploadNode(upload));
             }
-        }
-
-        private EmulatorResponse Uploads(EmulatorRequest request, string method, string[] s)
-        {
-            if (s.Length == 1 && method == "POST") return CreateUpload(request);
-            if (s.Length == 3 && method == "POST")
-            {
-                switch (s[2])
-                {
-                    case "parts": return AddPart(request, s[1]);
-                    case "complete": return CompleteUpload(request, s[1]);
-                    case "cancel":
-                        lock (_state)
-                        {
-                            var upload = GetUpload(s[1]);
-                            if (upload.Status != "pending") throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; only a pending upload can be cancelled.", null, null);
-                            upload.Status = "cancelled";
-                            DropParts(upload);
-                            MarkDirty();
-                            return Json(200, UploadNode(upload));
-                        }
-                }
-            }
-            throw new ApiError(404, $"Invalid URL ({request.Method} {request.Path})", null, null);
         }
 
         private EmulatorResponse CreateUpload(EmulatorRequest request)
@@ -95,17 +58,17 @@ namespace FineTuning.Emulator
             var mime = OptionalString(root, "mime_type") ?? throw new ApiError(400, "Missing required parameter: 'mime_type'.", "mime_type", null);
             if (!root.TryGetProperty("bytes", out var b) || b.ValueKind != JsonValueKind.Number || !b.TryGetInt64(out var bytes))
                 throw new ApiError(400, "Missing required parameter: 'bytes' (an integer).", "bytes", null);
-            if (!UploadPurposes.Contains(purpose)) throw new ApiError(400, $"Invalid 'purpose': '{purpose}'.", "purpose", null);
+            if (!FilesHandler.UploadPurposes.Contains(purpose)) throw new ApiError(400, $"Invalid 'purpose': '{purpose}'.", "purpose", null);
             if (bytes < 1 || bytes > MaxUploadBytes) throw new ApiError(400, $"Invalid 'bytes': {bytes}. An upload holds 1 byte to 8 GB.", "bytes", null);
             if (purpose == "fine-tune" && !filename.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 throw new ApiError(400, $"Invalid file format for Fine-Tuning API. Must be .jsonl (got '{filename}').", "filename", null);
-            var lifetime = FileExpiry(root, request.Dialect);
-            lock (_state)
+            var lifetime = FilesHandler.FileExpiry(root, request.Dialect);
+            lock (_store.Gate)
             {
-                var now = Clock.Now;
+                var now = _clock.Now;
                 var upload = new UploadRecord
                 {
-                    Id = _ids.NewId("upload_", 24, _uploads.ContainsKey),
+                    Id = _store.Ids.NewId("upload_", 24, _store.Uploads.ContainsKey),
                     Filename = filename,
                     Purpose = purpose,
                     MimeType = mime,
@@ -114,8 +77,8 @@ namespace FineTuning.Emulator
                     ExpiresAt = now + (request.Dialect == Dialect.OpenAI ? UploadLifetime : AzureUploadLifetime),
                     FileLifetime = lifetime,
                 };
-                _uploads[upload.Id] = upload;
-                MarkDirty();
+                _store.Uploads[upload.Id] = upload;
+                _store.MarkDirty();
                 return Json(200, UploadNode(upload));
             }
         }
@@ -134,7 +97,7 @@ namespace FineTuning.Emulator
             var data = parts.FirstOrDefault(p => p.Name == "data") ?? throw new ApiError(400, "Missing required parameter: 'data'.", "data", null);
             if (data.Length > MaxPartBytes) throw new ApiError(400, $"A part holds at most 64 MB; this one has {data.Length:N0} bytes.", "data", null);
             UploadRecord upload;
-            lock (_state)
+            lock (_store.Gate)
             {
                 upload = GetUpload(uploadId);
                 RequirePending(upload);
@@ -142,13 +105,13 @@ namespace FineTuning.Emulator
             // The bytes go to disk outside the lock (a rename when they already spilled to the scratch folder), so parts arrive in parallel.
             string partId;
             string path;
-            lock (_state)
+            lock (_store.Gate)
             {
-                partId = _ids.NewId("part_", 24, id => _uploads.Values.Any(u => u.Parts.ContainsKey(id)));
-                path = Path.Combine(Scratch(), UniqueName(partId, ".part"));
+                partId = _store.Ids.NewId("part_", 24, id => _store.Uploads.Values.Any(u => u.Parts.ContainsKey(id)));
+                path = Path.Combine(_store.Scratch(), StateFolder.UniqueName(partId, ".part"));
             }
             data.Content.MoveTo(path);
-            lock (_state)
+            lock (_store.Gate)
             {
                 if (upload.Status != "pending")
                 {
@@ -156,10 +119,10 @@ namespace FineTuning.Emulator
                     throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}.", null, null);
                 }
                 upload.Parts[partId] = (path, data.Length);
-                MarkDirty();
+                _store.MarkDirty();
                 return Json(200, new JsonObject
                 {
-                    ["id"] = partId, ["object"] = "upload.part", ["created_at"] = Clock.Now.ToUnixTimeSeconds(), ["upload_id"] = upload.Id,
+                    ["id"] = partId, ["object"] = "upload.part", ["created_at"] = _clock.Now.ToUnixTimeSeconds(), ["upload_id"] = upload.Id,
                 });
             }
         }
@@ -173,7 +136,7 @@ namespace FineTuning.Emulator
             var md5 = OptionalString(root, "md5");
             UploadRecord upload;
             List<(string Path, long Length)> pieces;
-            lock (_state)
+            lock (_store.Gate)
             {
                 upload = GetUpload(uploadId);
                 RequirePending(upload);
@@ -192,9 +155,9 @@ namespace FineTuning.Emulator
             }
 
             // Join the parts in the given order, hashing as they go.
-            var fileId = NewFileId();
-            var contentName = UniqueName(fileId, ".bin");
-            var target = Path.Combine(_stateDirectory != null ? FilesDirectory : Scratch(), contentName);
+            var fileId = _store.NewFileId();
+            var contentName = StateFolder.UniqueName(fileId, ".bin");
+            var target = Path.Combine(_store.Folder != null ? _store.Folder.FilesDirectory : _store.Scratch(), contentName);
             string actual;
             try
             {
@@ -219,70 +182,63 @@ namespace FineTuning.Emulator
             }
             catch
             {
-                lock (_state) upload.Status = "pending";
+                lock (_store.Gate) upload.Status = "pending";
                 if (File.Exists(target + ".tmp")) File.Delete(target + ".tmp");
                 throw;
             }
             if (md5 != null && !string.Equals(md5, actual, StringComparison.OrdinalIgnoreCase))
             {
                 File.Delete(target + ".tmp");
-                lock (_state) upload.Status = "pending";
+                lock (_store.Gate) upload.Status = "pending";
                 throw new ApiError(400, $"The MD5 checksum does not match: the parts hash to {actual}, the request says {md5}.", "md5", null);
             }
             File.Move(target + ".tmp", target);
 
-            lock (_state)
+            lock (_store.Gate)
             {
                 var stored = new StoredFile
                 {
                     Info = new FineTuning.Client.FineTuningFile
                     {
-                        Id = fileId, Object = "file", Bytes = upload.Bytes, CreatedAt = Clock.Now, ExpiresAt = Clock.Now + upload.FileLifetime,
+                        Id = fileId, Object = "file", Bytes = upload.Bytes, CreatedAt = _clock.Now, ExpiresAt = _clock.Now + upload.FileLifetime,
                         Filename = upload.Filename, Purpose = upload.Purpose, Status = "processed",
                     },
                     DiskPath = target,
                     // In a state folder the joined parts already are the file's content, under a name of its own.
-                    ContentName = _stateDirectory != null ? contentName : null,
-                    Sequence = ++_sequence,
+                    ContentName = _store.Folder != null ? contentName : null,
+                    Sequence = _store.NextSequence(),
                 };
-                if (upload.Bytes <= LargeFileBytes)
+                if (upload.Bytes <= EmulatorStore.LargeFileBytes)
                 {
                     stored.Memory = File.ReadAllBytes(target);
                     stored.DiskPath = null;
-                    if (_stateDirectory is null) File.Delete(target);
+                    if (_store.Folder is null) File.Delete(target);
                 }
-                AddFile(stored);
+                _store.AddFile(stored);
                 upload.File = stored;
                 upload.Status = "completed";
-                DropParts(upload);
-                MarkDirty();
+                _store.DropParts(upload);
+                _store.MarkDirty();
                 return Json(200, UploadNode(upload));
             }
         }
 
         private UploadRecord GetUpload(string id)
         {
-            if (_uploads.TryGetValue(id, out var upload)) return upload;
+            if (_store.Uploads.TryGetValue(id, out var upload)) return upload;
             throw new ApiError(404, $"No such Upload object: {id}", "upload_id", null);
         }
 
         private void RequirePending(UploadRecord upload)
         {
-            if (upload.Status == "pending" && Clock.Now > upload.ExpiresAt)
+            if (upload.Status == "pending" && _clock.Now > upload.ExpiresAt)
             {
                 upload.Status = "expired";
-                DropParts(upload);
-                MarkDirty();
+                _store.DropParts(upload);
+                _store.MarkDirty();
             }
             if (upload.Status != "pending")
                 throw new ApiError(400, $"Upload {upload.Id} is {upload.Status}; parts can only be added to, and only a pending upload completed.", null, null);
-        }
-
-        /// <summary>Forgets an upload's parts; their files go now, or with a state folder once a snapshot without them is saved.</summary>
-        private void DropParts(UploadRecord upload)
-        {
-            foreach (var part in upload.Parts.Values) DeleteLater(part.Path);
-            upload.Parts.Clear();
         }
 
         private JsonObject UploadNode(UploadRecord upload)

@@ -3,11 +3,19 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static FineTuning.Emulator.Wire;
 
 namespace FineTuning.Emulator
 {
-    public sealed partial class FineTuningEmulator
+    /// <summary><c>/fine_tuning/alpha/graders/validate</c> and <c>/run</c>, and the grader check job creation uses too.</summary>
+    internal static class GradersHandler
     {
+        public static void Register(RouteTable routes)
+        {
+            routes.Api("POST", "fine_tuning/alpha/graders/validate", (r, _) => GraderEndpoint(r, "validate"))
+                .Api("POST", "fine_tuning/alpha/graders/run", (r, _) => GraderEndpoint(r, "run"));
+        }
+
         private static readonly Dictionary<string, string[]> GraderFields = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {
             ["string_check"] = new[] { "name", "input", "reference", "operation" },
@@ -51,7 +59,7 @@ namespace FineTuning.Emulator
         }
 
         /// <summary>POST /fine_tuning/alpha/graders/validate and /run.</summary>
-        private EmulatorResponse GraderEndpoint(EmulatorRequest request, string action)
+        private static EmulatorResponse GraderEndpoint(EmulatorRequest request, string action)
         {
             var root = ParseBody(request);
             if (!root.TryGetProperty("grader", out var grader) || grader.ValueKind == JsonValueKind.Null)
