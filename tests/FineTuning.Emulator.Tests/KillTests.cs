@@ -30,13 +30,18 @@ public class KillTests
         var kills = 0;
         try
         {
-            while (kills < 5 && budget.Elapsed < TimeSpan.FromSeconds(14))
+            // At least two kills whatever the machine's load; more while the time allows.
+            while (kills < 2 || (kills < 5 && budget.Elapsed < TimeSpan.FromSeconds(14)))
             {
                 using var host = await HostProcess.StartAsync(state, seed);
                 await VerifyAsync(host.Http, sent, files, jobs);
                 using var stop = new CancellationTokenSource();
                 var workers = Enumerable.Range(0, 3).Select(w => Task.Run(() => CreateAsync(host.Http, w, kills, data, sent, files, jobs, duplicates, stop.Token))).ToArray();
-                await Task.Delay(random.Next(150, 900));
+                // Kill at a random moment once this round has had something acknowledged (however loaded the machine is).
+                var before = files.Count + jobs.Count;
+                var waited = Stopwatch.StartNew();
+                while (files.Count + jobs.Count == before && !workers.All(t => t.IsCompleted) && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
+                await Task.Delay(random.Next(0, 700));
                 host.Kill();
                 stop.Cancel();
                 await Task.WhenAll(workers);
@@ -47,7 +52,6 @@ public class KillTests
                 await VerifyAsync(host.Http, sent, files, jobs);
             }
             Assert.Empty(duplicates);
-            Assert.True(kills >= 2, $"Only {kills} kill(s) fitted in the time.");
             Assert.NotEmpty(files);
             Assert.NotEmpty(jobs);
         }
