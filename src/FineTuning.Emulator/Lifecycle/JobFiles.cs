@@ -90,9 +90,10 @@ namespace FineTuning.Emulator
         /// <summary>The service's error for the first error the validator found, or null when there is none.</summary>
         private static FileProblem? Problem(DatasetReport report, StoredFile file, JobRecord record, string kind)
         {
-            // The ten-example minimum applies to training files only.
-            var first = report.Findings.FirstOrDefault(f => f.Severity == FindingSeverity.Error &&
-                !(kind == "validation" && f.Code == FindingCodes.TooFewExamples));
+            // A broken example is named before the count of examples is; the ten-example minimum applies to training files only.
+            var errors = report.Findings.Where(f => f.Severity == FindingSeverity.Error).ToList();
+            var first = errors.FirstOrDefault(f => f.Code != FindingCodes.TooFewExamples)
+                ?? (kind == "training" ? errors.FirstOrDefault() : null);
             if (first is null) return null;
             var param = kind + "_file";
             var code = $"invalid_{kind}_file";

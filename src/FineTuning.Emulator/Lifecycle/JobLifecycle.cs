@@ -156,7 +156,7 @@ namespace FineTuning.Emulator
             var now = _clock.Now;
             job.Status = JobStatus.Queued;
             record.NextAt = now + _clock.Scale(Timing.Requeue);
-            EstimateFinish(record, now);
+            EstimateFinish(record, now, now);
             AddEvent(record, now, "Fine-tuning job resumed, moving job to queued state");
             return record;
         }
@@ -175,16 +175,16 @@ namespace FineTuning.Emulator
                 switch (job.Status)
                 {
                     case JobStatus.ValidatingFiles:
-                        ValidateFiles(record, due);
+                        ValidateFiles(record, due, now);
                         break;
                     case JobStatus.Queued:
                         job.Status = JobStatus.Running;
                         AddEvent(record, due, "Fine-tuning job started");
                         record.NextAt = due + _clock.Scale(Timing.Step(record.Trainer!.NextBatchTokens()));
-                        EstimateFinish(record, due);
+                        EstimateFinish(record, due, now);
                         break;
                     case JobStatus.Running:
-                        RunStep(record, due);
+                        RunStep(record, due, now);
                         break;
                     default:
                         record.NextAt = null;
@@ -193,7 +193,7 @@ namespace FineTuning.Emulator
             }
         }
 
-        private void ValidateFiles(JobRecord record, DateTimeOffset at)
+        private void ValidateFiles(JobRecord record, DateTimeOffset at, DateTimeOffset now)
         {
             var job = record.Job;
             var files = JobFiles.Check(_store.Files, record, out var problem);
@@ -216,7 +216,7 @@ namespace FineTuning.Emulator
             job.Status = JobStatus.Queued;
             AddEvent(record, at, "Files validated, moving job to queued state");
             record.NextAt = at + _clock.Scale(Timing.Queue);
-            EstimateFinish(record, at);
+            EstimateFinish(record, at, now);
         }
 
         private static void StartTrainer(JobRecord record, CheckedFiles files)
@@ -249,7 +249,7 @@ namespace FineTuning.Emulator
             for (var i = 0; i < stepsDone; i++) record.Trainer!.Step();
         }
 
-        private void RunStep(JobRecord record, DateTimeOffset at)
+        private void RunStep(JobRecord record, DateTimeOffset at, DateTimeOffset now)
         {
             var job = record.Job;
             var trainer = record.Trainer!;
@@ -290,7 +290,7 @@ namespace FineTuning.Emulator
             else
             {
                 record.NextAt = at + _clock.Scale(Timing.Step(trainer.NextBatchTokens()));
-                EstimateFinish(record, at);
+                EstimateFinish(record, at, now);
             }
         }
 
@@ -324,14 +324,22 @@ namespace FineTuning.Emulator
             AddEvent(record, at, message, level: "error");
         }
 
-        /// <summary>When the job should end by the wall clock: the service's remaining duration, shortened by the time scale.</summary>
-        private void EstimateFinish(JobRecord record, DateTimeOffset from)
+        /// <summary>
+        /// When the job should end by the wall clock: the service's remaining duration from <paramref name="from"/>, shortened by
+        /// the time scale, and not before <paramref name="asOf"/>, the time the job is being brought up to.
+        /// </summary>
+        private void EstimateFinish(JobRecord record, DateTimeOffset from, DateTimeOffset asOf)
         {
             var trainer = record.Trainer;
             if (trainer is null) return;
             var remaining = trainer.TotalSteps - trainer.StepsDone;
             var seconds = remaining * record.SecondsPerStepEstimate + (record.Job.Status == JobStatus.Queued ? Timing.Queue.TotalSeconds : 0);
-            record.Job.EstimatedFinish = from + TimeSpan.FromSeconds(Math.Ceiling(_clock.Scale(TimeSpan.FromSeconds(seconds)).TotalSeconds));
+            var estimate = from + _clock.Scale(TimeSpan.FromSeconds(seconds));
+            // An unfinished job does not end in the past, and the wire carries whole seconds: round up, never down, so a
+            // client that sleeps until estimated_finish never gets a time already gone.
+            if (estimate < asOf) estimate = asOf;
+            var ticks = estimate.UtcTicks % TimeSpan.TicksPerSecond;
+            record.Job.EstimatedFinish = ticks == 0 ? estimate : estimate.AddTicks(TimeSpan.TicksPerSecond - ticks);
         }
 
         private void AddEvent(JobRecord record, DateTimeOffset at, string message, string type = "message", JsonObject? data = null, string level = "info")
