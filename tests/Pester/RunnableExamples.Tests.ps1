@@ -1,4 +1,5 @@
-# The help examples of the cmdlets that keep, compare and move jobs run as written against the emulator.
+# The help examples of the cmdlets that keep, compare and move jobs run as written against the emulator, each in a fresh process
+# (HelpExamples.Tests.ps1 checks the commands and parameters every example names; this one runs a few of them).
 BeforeDiscovery {
     $script:examples = @(
         @{ Page = 'ConvertTo-FineTuningJobSpec'; Example = 1; Expect = 'succeeded|validating_files|queued|running' }
