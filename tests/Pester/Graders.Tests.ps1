@@ -120,4 +120,15 @@ Describe 'Graders inside New-FineTuningJob' {
             Should -Throw -ErrorId 'InvalidGrader,*'
         $emu.JobCount | Should -Be $before
     }
+
+    It 'sends the reinforcement hyperparameters, which the job echoes' {
+        $file = Add-FineTuningFile (New-TestDataset -Count 12) -SkipValidation
+        $job = New-FineTuningJob -Model o4-mini -Method Reinforcement -Grader $fuzzy -TrainingFile $file.Id -ValidationFile $file.Id `
+            -ReasoningEffort medium -ComputeMultiplier 1.5 -EvalInterval 2 -EvalSamples 3
+        $echoed = $job.Method.Reinforcement.Hyperparameters
+        "$($echoed.ReasoningEffort)" | Should -Be 'medium'
+        $echoed.ComputeMultiplier.Number | Should -Be 1.5
+        $echoed.EvalInterval.Number | Should -Be 2
+        $echoed.EvalSamples.Number | Should -Be 3
+    }
 }

@@ -80,6 +80,9 @@ namespace FineTuning.Emulator
             var errors = new JsonObject();
             foreach (var flag in new[] { "formula_parse_error", "sample_parse_error", "truncated_observation_error", "unresponsive_reward_error", "invalid_variable_error", "other_error", "python_grader_server_error", "python_grader_runtime_error", "model_grader_server_error", "model_grader_refusal_error", "model_grader_parse_error" })
                 errors[flag] = false;
+            // The details that go with three of the flags are always present, null when nothing went wrong, as the service sends them.
+            foreach (var detail in new[] { "python_grader_server_error_type", "python_grader_runtime_error_details", "model_grader_server_error_details" })
+                errors[detail] = null;
             return Json(200, new JsonObject
             {
                 ["reward"] = reward,

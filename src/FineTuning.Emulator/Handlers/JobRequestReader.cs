@@ -89,6 +89,17 @@ namespace FineTuning.Emulator
             var lr = Hyper(hyper, "learning_rate_multiplier", prefix, double.Epsilon, double.MaxValue, integer: false);
             var beta = Hyper(hyper, "beta", prefix, double.Epsilon, 2, integer: false);
             if (beta != null && methodType != "dpo") throw new ApiError(400, $"'beta' is a DPO hyperparameter; method.type is '{methodType}'.", prefix + ".beta", null);
+            var reasoningEffort = ReasoningEffort(hyper, prefix);
+            var computeMultiplier = Hyper(hyper, "compute_multiplier", prefix, 0.00001, 10, integer: false, exclusiveMin: true);
+            var evalInterval = Hyper(hyper, "eval_interval", prefix, 1, int.MaxValue, integer: true);
+            var evalSamples = Hyper(hyper, "eval_samples", prefix, 1, int.MaxValue, integer: true);
+            if (methodType != "reinforcement")
+            {
+                foreach (var (name, given) in new[] { ("reasoning_effort", reasoningEffort != null), ("compute_multiplier", computeMultiplier != null), ("eval_interval", evalInterval != null), ("eval_samples", evalSamples != null) })
+                {
+                    if (given) throw new ApiError(400, $"'{name}' is a reinforcement hyperparameter; method.type is '{methodType}'.", prefix + "." + name, null);
+                }
+            }
 
             return new JobSpec
             {
@@ -104,13 +115,27 @@ namespace FineTuning.Emulator
                 BatchSize = batch is null ? (int?)null : (int)batch.Value,
                 LearningRate = lr,
                 Beta = beta,
+                ReasoningEffort = reasoningEffort,
+                ComputeMultiplier = computeMultiplier,
+                EvalInterval = evalInterval is null ? (int?)null : (int)evalInterval.Value,
+                EvalSamples = evalSamples is null ? (int?)null : (int)evalSamples.Value,
                 Grader = grader,
                 ResponseFormat = responseFormat,
                 Azure = azure,
             };
         }
 
-        private static double? Hyper(JsonElement? hyper, string name, string prefix, double min, double max, bool integer)
+        /// <summary>reasoning_effort: one of the service's four words (it has no "auto").</summary>
+        private static string? ReasoningEffort(JsonElement? hyper, string prefix)
+        {
+            if (hyper is null || !hyper.Value.TryGetProperty("reasoning_effort", out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            var param = prefix + ".reasoning_effort";
+            var text = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (text is "default" or "low" or "medium" or "high") return text;
+            throw new ApiError(400, $"Invalid value for '{param}': {v.GetRawText()}. Supported values are: 'default', 'low', 'medium', and 'high'.", param, "invalid_value");
+        }
+
+        private static double? Hyper(JsonElement? hyper, string name, string prefix, double min, double max, bool integer, bool exclusiveMin = false)
         {
             if (hyper is null || !hyper.Value.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind == JsonValueKind.String && v.GetString() == "auto") return null;
@@ -119,9 +144,11 @@ namespace FineTuning.Emulator
                 throw new ApiError(400, $"Invalid value for '{param}': expected 'auto' or a number.", param, "invalid_type");
             var d = v.GetDouble();
             if (integer && d != Math.Floor(d)) throw new ApiError(400, $"Invalid value for '{param}': expected an integer, got {v.GetRawText()}.", param, "invalid_type");
-            if (d < min || d > max)
+            if (d < min || d > max || (exclusiveMin && d <= min))
             {
-                var range = integer ? $"between {min} and {max}" : max == double.MaxValue ? "greater than 0" : $"greater than 0 and at most {max.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture)}";
+                var low = exclusiveMin ? min.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture) : "0";
+                var range = integer ? (max >= int.MaxValue ? $"of at least {min}" : $"between {min} and {max}")
+                    : max == double.MaxValue ? "greater than 0" : $"greater than {low} and at most {max.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture)}";
                 throw new ApiError(400, $"Invalid value for '{param}': {v.GetRawText()}. Expected a value {range}.", param, "invalid_value");
             }
             return d;

@@ -57,6 +57,10 @@ namespace FineTuning.Emulator
                 BatchSize = spec.BatchSize,
                 LearningRate = spec.LearningRate,
                 Beta = spec.Beta,
+                ReasoningEffort = spec.ReasoningEffort,
+                ComputeMultiplier = spec.ComputeMultiplier,
+                EvalInterval = spec.EvalInterval,
+                EvalSamples = spec.EvalSamples,
                 ModelId8 = _store.Ids.Text(8),
                 Azure = spec.Azure,
                 NextAt = now + _clock.Scale(Timing.Validation(training.Length)),
@@ -73,7 +77,8 @@ namespace FineTuning.Emulator
                 Status = JobStatus.ValidatingFiles,
                 TrainingFile = spec.TrainingFile,
                 ValidationFile = spec.ValidationFile,
-                Hyperparameters = spec.Method == TrainingMethod.Supervised ? Hyperparameters(record) : null,
+                // Every method's job carries the top-level hyperparameters, mirroring the method's, as the service's do.
+                Hyperparameters = Hyperparameters(record),
                 Method = new FineTuningMethod
                 {
                     Type = method,
@@ -304,7 +309,11 @@ namespace FineTuning.Emulator
             var results = _store.StoreFile("step_metrics.csv", "fine-tune-results", Encoding.ASCII.GetBytes(Convert.ToBase64String(csv)), at);
             job.ResultFiles = new List<string> { results.Info.Id };
             job.FineTunedModel = model;
-            job.TrainedTokens = record.BilledTokensPerEpoch * record.Trainer!.Epochs;
+            // Reinforcement data holds prompts, not the assistant text the service bills for the other methods: the job reports
+            // the tokens its run went through.
+            job.TrainedTokens = record.Method == TrainingMethod.Reinforcement
+                ? record.Trainer!.TokensPerEpoch * record.Trainer.Epochs
+                : record.BilledTokensPerEpoch * record.Trainer!.Epochs;
             job.Status = JobStatus.Succeeded;
             job.FinishedAt = at;
             job.EstimatedFinish = null;
@@ -375,6 +384,13 @@ namespace FineTuning.Emulator
                 LearningRateMultiplier = Value(record.LearningRate),
             };
             if (record.Method == TrainingMethod.Dpo) h.Beta = Value(record.Beta);
+            if (record.Method == TrainingMethod.Reinforcement)
+            {
+                h.ReasoningEffort = HyperparameterValue.FromText(record.ReasoningEffort ?? "default");
+                h.ComputeMultiplier = Value(record.ComputeMultiplier);
+                h.EvalInterval = Value(record.EvalInterval);
+                h.EvalSamples = Value(record.EvalSamples);
+            }
             return h;
         }
     }

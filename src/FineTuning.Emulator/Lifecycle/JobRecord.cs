@@ -23,6 +23,10 @@ namespace FineTuning.Emulator
         public TrainingMethod Method = TrainingMethod.Supervised;
         public int? Epochs, BatchSize;
         public double? LearningRate, Beta;
+        /// <summary>Reinforcement only, as the request gave them (null: the default).</summary>
+        public string? ReasoningEffort;
+        public double? ComputeMultiplier;
+        public int? EvalInterval, EvalSamples;
         public JobFailurePlan? FailurePlan;
         public readonly List<string> PendingCheckpointEvents = new List<string>();
         public string ModelId8 = string.Empty;

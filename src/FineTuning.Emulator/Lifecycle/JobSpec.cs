@@ -20,6 +20,10 @@ namespace FineTuning.Emulator
         /// <summary>Hyperparameters given as numbers; null where the request left them on "auto".</summary>
         public int? Epochs, BatchSize;
         public double? LearningRate, Beta;
+        /// <summary>Reinforcement only: null where the request left them on their default.</summary>
+        public string? ReasoningEffort;
+        public double? ComputeMultiplier;
+        public int? EvalInterval, EvalSamples;
         public JsonElement? Grader;
         public JsonElement? ResponseFormat;
         /// <summary>Created through an Azure path: Azure's ids, status codes and model names.</summary>

@@ -70,6 +70,7 @@ namespace FineTuning.Emulator
             _seed = seed;
             _vocabulary = vocabulary;
             StepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+            foreach (var ex in train) TokensPerEpoch += ex.Tokens.Length + (ex.Rejected?.Length ?? 0);
             TotalSteps = StepsPerEpoch * epochs;
             foreach (var ex in train)
             {
@@ -85,6 +86,8 @@ namespace FineTuning.Emulator
         public int StepsPerEpoch { get; }
         public int TotalSteps { get; }
         public int StepsDone { get; private set; }
+        /// <summary>The tokens one pass over the training examples feeds the model (both outputs of a preference pair).</summary>
+        public long TokensPerEpoch { get; }
         public bool HasValidation => _valid.Count > 0;
 
         /// <summary>The trained tokens the next step will see (for its duration).</summary>
