@@ -32,7 +32,11 @@ namespace FineTuning.Emulator
         private const double BaseStep = 1.0;
         private const double BigramBackoff = 4.0;
         private const double UnigramBackoff = 50.0;
+        /// <summary>How many trained tokens of one pass the base model's knowledge weighs, at least (see <see cref="_baseWeight"/>).</summary>
+        private const double BaseWeightPerToken = 12.0;
         private const double PriorPseudoCount = 0.05;
+        /// <summary>How many validation examples each step scores at least (more with a larger batch).</summary>
+        private const int ValidationSampleSize = 8;
 
         private readonly List<TrainingExample> _train;
         private readonly List<TrainingExample> _valid;
@@ -49,12 +53,21 @@ namespace FineTuning.Emulator
         private readonly Dictionary<int, double> _rowTotal = new Dictionary<int, double>();
         private readonly Dictionary<int, KeyValuePair<int, double>> _rowBest = new Dictionary<int, KeyValuePair<int, double>>();
         private readonly Dictionary<int, double> _unigram = new Dictionary<int, double>();
+        /// <summary>Distinct tokens seen after each token: contexts followed by many different tokens keep more mass for new ones.</summary>
+        private readonly Dictionary<int, int> _rowTypes = new Dictionary<int, int>();
+        /// <summary>
+        /// The weight of the base model's knowledge against what training taught, in trained tokens: a pass over the data
+        /// (times the step size) at least, so that a few passes shift the model toward the data without wiping out what it
+        /// knew of other text; many passes over few examples still do.
+        /// </summary>
+        private double _baseWeight = UnigramBackoff;
         private double _unigramTotal;
         private int _unigramBest = -1;
 
         private int[] _order = Array.Empty<int>();
         private int _orderEpoch = -1;
-        private int _validCursor;
+        /// <summary>The validation examples every step scores: the same ones each time, so the curve shows the model changing, not the sample.</summary>
+        private readonly List<TrainingExample> _validSample = new List<TrainingExample>();
         private readonly Dictionary<TrainingExample, double[]> _reference = new Dictionary<TrainingExample, double[]>();
 
         public Trainer(List<TrainingExample> train, List<TrainingExample>? valid, int epochs, int batchSize, double learningRateMultiplier,
@@ -70,7 +83,24 @@ namespace FineTuning.Emulator
             _seed = seed;
             _vocabulary = vocabulary;
             StepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+            if (_valid.Count > 0)
+            {
+                // A fixed sample of the validation file, drawn once from the seed (all of it when it is small).
+                var order = new int[_valid.Count];
+                for (var i = 0; i < order.Length; i++) order[i] = i;
+                var random = new Random(unchecked(seed * 17 + 5));
+                for (var i = order.Length - 1; i > 0; i--)
+                {
+                    var j = random.Next(i + 1);
+                    var tmp = order[i]; order[i] = order[j]; order[j] = tmp;
+                }
+                var size = Math.Min(_valid.Count, Math.Max(ValidationSampleSize, batchSize));
+                for (var i = 0; i < size; i++) _validSample.Add(_valid[order[i]]);
+            }
             foreach (var ex in train) TokensPerEpoch += ex.Tokens.Length + (ex.Rejected?.Length ?? 0);
+            long trainedPerEpoch = 0;
+            foreach (var ex in train) foreach (var t in ex.Trained) if (t) trainedPerEpoch++;
+            _baseWeight = Math.Max(UnigramBackoff, BaseWeightPerToken * BaseStep * learningRateMultiplier * trainedPerEpoch);
             TotalSteps = StepsPerEpoch * epochs;
             foreach (var ex in train)
             {
@@ -145,16 +175,10 @@ namespace FineTuning.Emulator
 
             if (_valid.Count > 0)
             {
-                // Each step measures a rotating slice of the validation set; an epoch's end measures all of it.
-                var slice = Math.Min(_valid.Count, Math.Max(1, _batchSize));
+                // Each step measures the same fixed sample of the validation set; an epoch's end measures all of it.
                 double vLoss = 0, vHits = 0;
                 long vCount = 0;
-                for (var k = 0; k < slice; k++)
-                {
-                    var ex = _valid[(_validCursor + k) % _valid.Count];
-                    Score(ex.Tokens, ex.Trained, ref vLoss, ref vHits, ref vCount);
-                }
-                _validCursor = (_validCursor + slice) % _valid.Count;
+                foreach (var ex in _validSample) Score(ex.Tokens, ex.Trained, ref vLoss, ref vHits, ref vCount);
                 if (vCount > 0)
                 {
                     result.ValidLoss = vLoss / vCount;
@@ -244,6 +268,7 @@ namespace FineTuning.Emulator
                 var next = ex.Tokens[i];
                 var key = ((long)prev << 32) | (uint)next;
                 _bigram.TryGetValue(key, out var c);
+                if (c == 0) { _rowTypes.TryGetValue(prev, out var types); _rowTypes[prev] = types + 1; }
                 c += step;
                 _bigram[key] = c;
                 _rowTotal.TryGetValue(prev, out var row);
@@ -266,16 +291,19 @@ namespace FineTuning.Emulator
         private double UnigramScore(int token)
         {
             _unigram.TryGetValue(token, out var u);
-            return u + UnigramBackoff * Prior(token);
+            return u + _baseWeight * Prior(token);
         }
 
-        private double Unigram(int token) => UnigramScore(token) / (_unigramTotal + UnigramBackoff);
+        private double Unigram(int token) => UnigramScore(token) / (_unigramTotal + _baseWeight);
 
         private double Probability(int prev, int next)
         {
             _bigram.TryGetValue(((long)prev << 32) | (uint)next, out var c);
             _rowTotal.TryGetValue(prev, out var row);
-            return (c + BigramBackoff * Unigram(next)) / (row + BigramBackoff);
+            // Witten-Bell style: the mass left for tokens never seen after prev grows with how many different ones were.
+            _rowTypes.TryGetValue(prev, out var types);
+            var backoff = BigramBackoff + BaseStep * _lr * types;
+            return (c + backoff * Unigram(next)) / (row + backoff);
         }
 
         private int Predict(int prev)
