@@ -7,7 +7,7 @@ namespace FineTuning.Datasets
     /// <summary>Merges checked blocks in file order and builds the report. Runs on one thread.</summary>
     internal sealed class Aggregator
     {
-        private const int MinExamples = 10;
+        private const int MinExamples = DatasetValidator.MinimumExamples;
         private const int HistogramSize = 1 << 17;
 
         private readonly string _path;

@@ -34,6 +34,9 @@ namespace FineTuning.Datasets
     /// </remarks>
     public static class DatasetValidator
     {
+        /// <summary>The fewest examples a training file may hold (the TooFewExamples rule; the emulator fails a job by it too).</summary>
+        public const int MinimumExamples = 10;
+
         internal const int BlockBytes = 1 << 20;
         private const int SniffBytes = 8192;
         private const int PooledMax = 4 << 20;

@@ -101,7 +101,7 @@ namespace FineTuning.Emulator
             switch (first.Code)
             {
                 case FindingCodes.TooFewExamples:
-                    return new FileProblem("invalid_n_examples", $"Training file has {report.Examples} example(s), but must have at least 10 examples", param);
+                    return new FileProblem("invalid_n_examples", $"Training file has {report.Examples} example(s), but must have at least {DatasetValidator.MinimumExamples} examples", param);
                 case FindingCodes.FormatDoesNotFitMethod:
                     return new FileProblem(code, $"{prefix} Input file is in the {ServiceFormatName(report.Format, record.Method)} format, but the specified fine-tuning job " +
                         $"is not using '{MethodFor(report.Format)}' as the training method (provided method={TrainingMethods.ToWire(record.Method)}).", param);
