@@ -1,7 +1,7 @@
 # The help examples of the cmdlets that keep, compare and move jobs run as written against the emulator, each in a fresh process
 # (HelpExamples.Tests.ps1 checks the commands and parameters every example names; this one runs a few of them).
 BeforeDiscovery {
-    $script:examples = @(
+    $script:runnable = @(
         @{ Page = 'ConvertTo-FineTuningJobSpec'; Example = 1; Expect = 'succeeded|validating_files|queued|running' }
         @{ Page = 'Export-FineTuningJob'; Example = 1; Expect = 'spec\.psd1' }
         @{ Page = 'Compare-FineTuningJob'; Example = 1; Expect = 'SFT' }
@@ -21,8 +21,8 @@ BeforeAll {
     }
 }
 
-Describe 'Help examples' {
-    It '<Page> example <Example> runs on the emulator' -ForEach $examples {
+Describe 'Runnable help examples' {
+    It '<Page> example <Example> runs on the emulator' -ForEach $runnable {
         $work = Join-Path $TestDrive "$Page-$Example"
         New-Item -ItemType Directory -Path (Join-Path $work 'examples') | Out-Null
         Copy-Item -Recurse (Join-Path $PSScriptRoot '../../examples/data') (Join-Path $work 'examples/data')
