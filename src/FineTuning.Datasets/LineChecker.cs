@@ -60,6 +60,8 @@ namespace FineTuning.Datasets
         private int _line;
         private LineInfo _info;
 
+        private readonly PieceCountCache _pieces = new PieceCountCache();
+
         public LineChecker(TokenCounter counter) { _counter = counter; }
 
         private enum MessageContext { Line, PreferenceInput, PreferenceOutput }
@@ -737,9 +739,8 @@ namespace FineTuning.Datasets
 
         // ---- helpers --------------------------------------------------------------------------
 
-        private int Count(string? s) => _counter.Count(s);
+        private int Count(string? s) => string.IsNullOrEmpty(s) ? 0 : _counter.Count(s!, _pieces);
 
-        private char[] _chars = new char[4096];
         private byte[] _canonical = new byte[4096];
 
         /// <summary>Fingerprint of the line with the blanks between JSON tokens removed, so that the same
@@ -800,7 +801,7 @@ namespace FineTuning.Datasets
         }
 
         /// <summary>Tokens of a JSON string value. Strings without escapes are decoded straight from the
-        /// line's UTF-8 into a reused buffer, sparing a string allocation per value.</summary>
+        /// line's UTF-8, without the unescaping pass.</summary>
         private unsafe int CountString(JsonElement e)
         {
             var raw = JsonMarshal.GetRawUtf8Value(e);
@@ -808,14 +809,9 @@ namespace FineTuning.Datasets
             var inner = raw.Slice(1, raw.Length - 2);
             if (inner.Length == 0) return 0;
             if (inner.IndexOf((byte)'\\') >= 0) return Count(e.GetString());
-            if (_chars.Length < inner.Length) _chars = new char[Math.Max(inner.Length, _chars.Length * 2)];
-            int n;
-            fixed (byte* src = inner)
-            fixed (char* dst = _chars)
-            {
-                n = Utf8.GetChars(src, inner.Length, dst, _chars.Length);
-            }
-            return _counter.Count(new ReadOnlySpan<char>(_chars, 0, n));
+            string text;
+            fixed (byte* src = inner) text = Utf8.GetString(src, inner.Length);
+            return _counter.Count(text, _pieces);
         }
 
         private static readonly System.Text.UTF8Encoding Utf8 = new System.Text.UTF8Encoding(false, false);

@@ -60,6 +60,47 @@ public class TokenCounterTests
     }
 
     [Theory]
+    [InlineData(TokenCounter.O200kBase)]
+    [InlineData(TokenCounter.Cl100kBase)]
+    public void Count_equals_the_tokenizer_package_on_varied_random_text(string encoding)
+    {
+        // The count runs its own byte-pair merges; the package's tokenizer (which Encode uses) is the reference.
+        // Random words from many scripts, digits, symbols, emoji and blanks: most pieces are new, so every one
+        // goes through the merge, and through the piece cache the dataset check uses (which must agree too).
+        var counter = TokenCounter.ForEncoding(encoding);
+        var cache = new PieceCountCache();
+        string[] alphabets =
+        {
+            "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789", "абвгдежзийклмнопрстуфхцчшщыьэюя",
+            "αβγδεζηθικλμνξοπρστυφχψω", "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह्ािीुे",
+            "가나다라마바사아자차카타파하각난", "あいうえおかきくけこアイウエオ", "的一是不了人我在有他这中大来上国",
+            " \t\n\r", ".,;:!?'\"-_/\\()[]{}<>|=+*&^%$#@~`", "éèêëàâäôöûüçñß", "\u0301\u0308",
+        };
+        string[] emoji = { "😀", "👍🏽", "👩‍💻", "🇫🇷", "❤️", "🚀" };
+        var rng = new Random(4242);
+        var sb = new StringBuilder();
+        for (int i = 0; i < 3000; i++)
+        {
+            sb.Clear();
+            int words = 1 + rng.Next(30);
+            for (int w = 0; w < words; w++)
+            {
+                if (rng.Next(12) == 0) { sb.Append(emoji[rng.Next(emoji.Length)]); continue; }
+                var letters = alphabets[rng.Next(alphabets.Length)];
+                int n = 1 + rng.Next(14);
+                for (int k = 0; k < n; k++) sb.Append(letters[rng.Next(letters.Length)]);
+                if (rng.Next(3) > 0) sb.Append(' ');
+            }
+            var text = sb.ToString();
+            int expected = counter.Encode(text).Count;
+            Assert.Equal(expected, counter.Count(text));
+            Assert.Equal(expected, counter.Count(text, cache));
+            Assert.Equal(expected, counter.Count(text, cache));
+        }
+        Assert.True(cache.Entries > 1000);
+    }
+
+    [Theory]
     [InlineData("gpt-4o-mini-2024-07-18", TokenCounter.O200kBase)]
     [InlineData("gpt-4.1-nano-2025-04-14", TokenCounter.O200kBase)]
     [InlineData("o4-mini-2025-04-16", TokenCounter.O200kBase)]
