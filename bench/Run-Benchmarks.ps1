@@ -23,6 +23,7 @@ param(
     [int] $RequestAttempts = 3,
     [double] $MaxCheckGap = 0.05,
     [int[]] $DatasetSizesMB = @(200, 1024),
+    [int[]] $VariedDatasetSizesMB = @(200),
     [int] $UploadSizeMB = 2048
 )
 $ErrorActionPreference = 'Stop'
@@ -43,7 +44,7 @@ $attemptText = ($attempts | ForEach-Object {
         '{0:P0} ({1})' -f $_.Share, $(if ($_.Kept) { 'kept' } elseif ($_ -eq $attempts[-1]) { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; kept as the last attempt" } else { "check differed by $('{0:N0}' -f (100 * $_.Gap)) points; run again" })
     }) -join ', '
 # The other benchmarks run in processes of their own.
-$datasets = & (Join-Path $PSScriptRoot 'Datasets.Bench.ps1') -ModulePath $ModulePath -SizesMB $DatasetSizesMB
+$datasets = & (Join-Path $PSScriptRoot 'Datasets.Bench.ps1') -ModulePath $ModulePath -SizesMB $DatasetSizesMB -VariedSizesMB $VariedDatasetSizesMB
 $upload = & (Join-Path $PSScriptRoot 'Upload.Bench.ps1') -ModulePath $ModulePath -SizeMB $UploadSizeMB
 $concurrency = & (Join-Path $PSScriptRoot 'Concurrency.Bench.ps1') -ModulePath $ModulePath
 
@@ -53,12 +54,15 @@ $ownCost = $import.ModuleMs - $import.EmptyMs
 function Format-Share([double] $rate) { '{0:P0}' -f ($rate / $rates.BareRate) }
 $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', ''
 $datasetRows = ($datasets | ForEach-Object {
-        $ratio = if ($_.TiktokenMBps) { '{0:N1}x' -f ($_.OursMBps / $_.TiktokenMBps) } else { '-' }
+        $ratio = if ($_.TiktokenMBps) { '**{0:N1}x**' -f ($_.OursMBps / $_.TiktokenMBps) } else { '-' }
         $theirTokens = if ($_.TiktokenTokens) { '{0:N0}' -f $_.TiktokenTokens } else { 'not run' }
         $theirSpeed = if ($_.TiktokenMBps) { '{0:N1}' -f $_.TiktokenMBps } else { '-' }
         $theirPeak = if ($_.TiktokenPeakMB) { '{0:N0} MB' -f $_.TiktokenPeakMB } else { '-' }
-        '| {0:N0} MB | {1:N0} | {2:N0} | {3} | {4:N1} | {5} | {6} | {7:N0} MB | {8} |' -f $_.SizeMB, $_.Examples, $_.Tokens, $theirTokens, $_.OursMBps, $theirSpeed, $ratio, $_.OursPeakAboveIdleMB, $theirPeak
+        $ourLimit = if ($_.OurTokenizerMBps) { '{0:N1}' -f $_.OurTokenizerMBps } else { '-' }
+        $theirLimit = if ($_.TiktokenTokenizerMBps) { '{0:N1}' -f $_.TiktokenTokenizerMBps } else { '-' }
+        '| {0} | {1:N0} MB | {2:N0} | {3:N0} | {4} | {5:N1} | {6} | {7} | {8} | {9} | {10:N0} MB | {11} |' -f $_.Corpus, $_.SizeMB, $_.Examples, $_.Tokens, $theirTokens, $_.OursMBps, $theirSpeed, $ratio, $ourLimit, $theirLimit, $_.OursPeakAboveIdleMB, $theirPeak
     }) -join "`n"
+$datasetWorkers = @($datasets)[0].Workers
 $report = @"
 # Benchmarks
 
@@ -126,18 +130,27 @@ the ratios swung widely.
 
 ## Test-FineTuningDataset against tiktoken
 
-Seeded chat files made by ``bench/node/generate-chat.mjs``. Each side runs in a fresh process: the
-cmdlet does the full validation (every rule, duplicates, token statistics) with the o200k_base
-encoding; the npm package ``tiktoken`` (1.0.22) only counts the same messages by the same rule.
-Peak memory is the process's high-water mark; "above idle" subtracts the size after import and a
-warm-up (tokenizers loaded).
+Seeded chat files of two kinds: **common** (``bench/node/generate-chat.mjs``: words drawn from a list of
+about 150, so nearly every piece of text repeats) and **varied** (``bench/node/generate-varied.mjs``: a long
+tail of rare and made-up words, typos, names, identifiers, paths, URLs, UUIDs, numbers, dates, prices,
+sentences in nine other scripts, emoji and code blocks, much as real datasets are). Each side runs in a
+fresh process: the cmdlet does the full validation (every rule, duplicates, token statistics) with the
+o200k_base encoding; the npm package ``tiktoken`` (1.0.22) counts the same messages by the same rule at
+its fastest: the file read in 64 MB chunks, each line parsed once, ``encode_ordinary`` called once per
+string (``bench/node/count-tiktoken.mjs``).
 
-| File | Examples | Tokens (ours) | Tokens (tiktoken) | Ours MB/s | tiktoken MB/s | Ratio | Ours peak above idle | tiktoken peak |
-|---|---|---|---|---|---|---|---|---|
+The two "tokenizer alone" columns are the limit lines: the same strings extracted beforehand, then only
+counted, with no reading, parsing or validation; ours on the cmdlet's $datasetWorkers worker threads (each with its
+own piece cache, as in the cmdlet), tiktoken on its one thread. Peak memory is the process's high-water
+mark; "above idle" subtracts the size after import and a warm-up (encoding loaded).
+
+| Corpus | File | Examples | Tokens (ours) | Tokens (tiktoken) | Ours MB/s | tiktoken MB/s | Ratio | Our tokenizer alone MB/s | tiktoken alone MB/s | Ours peak above idle | tiktoken peak |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 $datasetRows
 
-Targets: at least 4x tiktoken's throughput while validating, and memory flat as the file grows
-(a 1 GB file under 200 MB). Token totals are computed independently by each side and must be equal.
+Targets: at least 4x tiktoken's throughput while validating, on both corpora, and memory flat as the
+file grows (a 1 GB file under 200 MB above idle). Token totals are computed independently by each side
+(and by the limit runs) and must be equal: the benchmark stops if any differs.
 
 ## Upload through the Uploads API
 
