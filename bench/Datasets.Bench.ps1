@@ -11,7 +11,8 @@
       same messages by the same rule;
     - the limit lines: each side's tokenizer alone on the strings already extracted (no reading, no
       parsing, no validation): ours on as many threads as the cmdlet uses, tiktoken on its one thread.
-    Reports MB/s, peak memory above idle and the totals, which must be equal. Files over 256 MB are
+    Reports MB/s, peak memory above idle and the totals, which must be equal; the totals are compared in
+    cl100k_base too (the cmdlet with a gpt-3.5-turbo model against tiktoken). Files over 256 MB are
     measured on our side only (memory). Returns objects; Run-Benchmarks.ps1 writes them to docs/benchmarks.md.
 #>
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '',
@@ -37,7 +38,7 @@ $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
 $prefix = @(); if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $prefix = @('pwsh') }
 
 $measure = @'
-param($manifest, $file)
+param($manifest, $file, $model = 'gpt-4o-mini-2024-07-18')
 Import-Module $manifest
 $warm = Join-Path ([IO.Path]::GetTempPath()) "ft-warm-$PID.jsonl"
 Get-Content $file -TotalCount 20 | Set-Content $warm
@@ -46,7 +47,7 @@ Remove-Item $warm
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
 $idle = [Diagnostics.Process]::GetCurrentProcess().WorkingSet64
 $sw = [Diagnostics.Stopwatch]::StartNew()
-$r = Test-FineTuningDataset $file -Model gpt-4o-mini-2024-07-18
+$r = Test-FineTuningDataset $file -Model $model
 $sw.Stop()
 $hwm = (Get-Content /proc/self/status | Select-String '^VmHWM:\s+(\d+)').Matches[0].Groups[1].Value
 [pscustomobject]@{ seconds = $sw.Elapsed.TotalSeconds; tokens = $r.Tokens.Total; examples = $r.Examples; errors = $r.ErrorCount;
@@ -131,6 +132,10 @@ $rows = foreach ($in in $inputs) {
         foreach ($other in $theirs, $theirLimit, $ourLimit) {
             if ($other.tokens -ne $ours.tokens) { throw "Token totals differ on $file : the cmdlet counted $($ours.tokens), a reference $($other.tokens)." }
         }
+        # The other encoding: totals only (gpt-3.5-turbo counts with cl100k_base).
+        $ours100k = (& $self @prefix -NoProfile -NonInteractive -File $script $manifest $file 'gpt-3.5-turbo-0125' | Select-Object -Last 1) | ConvertFrom-Json
+        $theirs100k = (& node $tiktoken $file 'cl100k_base' 'full' | Select-Object -Last 1) | ConvertFrom-Json
+        if ($ours100k.tokens -ne $theirs100k.tokens) { throw "cl100k_base totals differ on $file : the cmdlet counted $($ours100k.tokens), tiktoken $($theirs100k.tokens)." }
     }
     [pscustomobject]@{
         Corpus = $in.Corpus
@@ -138,6 +143,8 @@ $rows = foreach ($in in $inputs) {
         Examples = $ours.examples
         Tokens = $ours.tokens
         TiktokenTokens = if ($theirs) { $theirs.tokens }
+        Cl100kTokens = if ($theirs) { $ours100k.tokens }
+        Cl100kTiktokenTokens = if ($theirs) { $theirs100k.tokens }
         OursMBps = $bytes / 1MB / $ours.seconds
         TiktokenMBps = if ($theirs) { $bytes / 1MB / $theirs.seconds }
         OurTokenizerMBps = if ($ourLimit) { $bytes / 1MB / $ourLimit.seconds }

@@ -63,6 +63,9 @@ $datasetRows = ($datasets | ForEach-Object {
         '| {0} | {1:N0} MB | {2:N0} | {3:N0} | {4} | {5:N1} | {6} | {7} | {8} | {9} | {10:N0} MB | {11} |' -f $_.Corpus, $_.SizeMB, $_.Examples, $_.Tokens, $theirTokens, $_.OursMBps, $theirSpeed, $ratio, $ourLimit, $theirLimit, $_.OursPeakAboveIdleMB, $theirPeak
     }) -join "`n"
 $datasetWorkers = @($datasets)[0].Workers
+$cl100kText = ($datasets | Where-Object Cl100kTokens | ForEach-Object {
+        '{0} {1:N0} MB: {2:N0} and {3:N0}' -f $_.Corpus, $_.SizeMB, $_.Cl100kTokens, $_.Cl100kTiktokenTokens
+    }) -join '; '
 $report = @"
 # Benchmarks
 
@@ -150,7 +153,8 @@ $datasetRows
 
 Targets: at least 4x tiktoken's throughput while validating, on both corpora, and memory flat as the
 file grows (a 1 GB file under 200 MB above idle). Token totals are computed independently by each side
-(and by the limit runs) and must be equal: the benchmark stops if any differs.
+(and by the limit runs) and must be equal: the benchmark stops if any differs. The same files counted in
+cl100k_base (the cmdlet with ``-Model gpt-3.5-turbo-0125``, against tiktoken), ours and tiktoken's: $cl100kText.
 
 ## Upload through the Uploads API
 
