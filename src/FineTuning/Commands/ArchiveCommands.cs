@@ -10,14 +10,8 @@ namespace FineTuning.Commands
     /// <summary>Export-FineTuningJob: archives jobs into a folder, one folder per job, resumably.</summary>
     [Cmdlet(VerbsData.Export, "FineTuningJob", SupportsShouldProcess = true)]
     [OutputType(typeof(JobArchiveResult))]
-    public sealed class ExportFineTuningJobCommand : FineTuningCmdlet
+    public sealed class ExportFineTuningJobCommand : CollectedJobsCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
         /// <summary>The archive's folder; each job gets a folder named after its id inside it. Created when missing.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -26,44 +20,16 @@ namespace FineTuning.Commands
         /// <summary>Also archive the training and validation files, where the service still serves them.</summary>
         [Parameter] public SwitchParameter IncludeData { get; set; }
 
-        protected override string Noun => "Job";
-
-        private readonly List<string> _ids = new List<string>();
-
-        protected override void ProcessRecord()
-        {
-            foreach (var id in Id)
-            {
-                if (!_ids.Contains(id, StringComparer.Ordinal)) _ids.Add(id);
-            }
-        }
-
         protected override void EndProcessing()
         {
-            string root;
-            try
-            {
-                root = GetUnresolvedProviderPathFromPSPath(Path);
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, Path));
-                return;
-            }
+            var root = ResolveOutputPath(Path);
             if (File.Exists(root))
             {
                 ThrowTerminatingError(new ErrorRecord(new IOException($"'{root}' is a file; -Path takes the archive's folder."), "PathIsFile", ErrorCategory.InvalidArgument, Path));
                 return;
             }
             var archiver = new JobArchiver(Client, root, IncludeData);
-            const string activity = "Archiving fine-tuning jobs";
-            for (var i = 0; i < _ids.Count; i++)
-            {
-                var id = _ids[i];
-                WriteProgress(new ProgressRecord(3, activity, $"Job {i + 1} of {_ids.Count}: {id}") { PercentComplete = i * 100 / _ids.Count });
-                Archive(archiver, id);
-            }
-            WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            ForEachJob(3, "Archiving fine-tuning jobs", id => Archive(archiver, id));
         }
 
         private void Archive(JobArchiver archiver, string id)

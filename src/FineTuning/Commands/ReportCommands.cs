@@ -11,14 +11,8 @@ namespace FineTuning.Commands
     /// <summary>Export-FineTuningReport: one self-contained HTML page with the jobs' curves, comparison, settings, timelines and errors.</summary>
     [Cmdlet(VerbsData.Export, "FineTuningReport", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportFineTuningReportCommand : FineTuningCmdlet
+    public sealed class ExportFineTuningReportCommand : CollectedJobsCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
         /// <summary>The HTML file to write.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -40,30 +34,9 @@ namespace FineTuning.Commands
         /// <summary>Overwrite an existing file.</summary>
         [Parameter] public SwitchParameter Force { get; set; }
 
-        protected override string Noun => "Job";
-
-        private readonly List<string> _ids = new List<string>();
-
-        protected override void ProcessRecord()
-        {
-            foreach (var id in Id)
-            {
-                if (!_ids.Contains(id, StringComparer.Ordinal)) _ids.Add(id);
-            }
-        }
-
         protected override void EndProcessing()
         {
-            string target;
-            try
-            {
-                target = GetUnresolvedProviderPathFromPSPath(Path);
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, Path));
-                return;
-            }
+            var target = ResolveOutputPath(Path);
             if (Directory.Exists(target))
             {
                 ThrowTerminatingError(new ErrorRecord(new IOException($"'{target}' is a folder; -Path takes the report's file name, such as report.html."), "PathIsDirectory", ErrorCategory.InvalidArgument, Path));
@@ -77,20 +50,16 @@ namespace FineTuning.Commands
 
             var client = Client;
             var jobs = new List<ReportJob>();
-            const string activity = "Reading fine-tuning jobs for the report";
-            for (var i = 0; i < _ids.Count; i++)
+            ForEachJob(4, "Reading fine-tuning jobs for the report", id =>
             {
-                var id = _ids[i];
-                WriteProgress(new ProgressRecord(4, activity, $"Job {i + 1} of {_ids.Count}: {id}") { PercentComplete = i * 100 / _ids.Count });
-                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) continue;
-                if (!TryRun(ct => MetricReader.ReadAsync(client, job, ct), id, out var metrics)) continue;
+                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) return;
+                if (!TryRun(ct => MetricReader.ReadAsync(client, job, ct), id, out var metrics)) return;
                 var checkpoints = new Pager<FineTuningCheckpoint>((after, limit, ct) => client.ListCheckpointsAsync(id, after, limit, ct), c => c.Id, 100);
-                if (!TryRun(ct => checkpoints.ToListAsync(ct), id, out var checkpointList)) continue;
+                if (!TryRun(ct => checkpoints.ToListAsync(ct), id, out var checkpointList)) return;
                 var events = new Pager<FineTuningEvent>((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
-                if (!TryRun(ct => events.ToListAsync(ct), id, out var eventList)) continue;
+                if (!TryRun(ct => events.ToListAsync(ct), id, out var eventList)) return;
                 jobs.Add(new ReportJob(job, metrics, checkpointList, eventList));
-            }
-            WriteProgress(new ProgressRecord(4, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            });
             if (jobs.Count == 0)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException("None of the jobs could be read; no report was written."), "NoJobsToReport", ErrorCategory.InvalidOperation, Path));
