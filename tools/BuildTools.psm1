@@ -40,7 +40,8 @@ function Install-FineTuningBuildTool {
             $tried.Add("the folder repository '$Repository' (FINETUNING_TOOL_REPOSITORY or -ToolRepository): no such folder")
         } else {
             $folder = (Resolve-Path -LiteralPath $Repository).ProviderPath
-            $uri = ([uri]$folder).AbsoluteUri.TrimEnd('/')
+            # [System.Uri]::new, not a [uri] cast: the cast leaves a Unix path such as /work/psrepo relative, with no AbsoluteUri.
+            $uri = [System.Uri]::new($folder).AbsoluteUri.TrimEnd('/')
             # Reuse a registration of the same folder; otherwise register one for this call and remove it after.
             $known = @(Get-PSResourceRepository -ErrorAction SilentlyContinue | Where-Object { $_.Uri.AbsoluteUri.TrimEnd('/') -eq $uri })
             $repositoryName = if ($known.Count -gt 0) { $known[0].Name } else { "FineTuningBuildTools$PID" }
