@@ -20,7 +20,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [int[]] $SizesMB = @(200, 1024),
-    [int[]] $VariedSizesMB = @(200),
+    [int[]] $VariedSizesMB = @(200, 1024),
     [string] $WorkPath = (Join-Path $PSScriptRoot '../out/bench')
 )
 $ErrorActionPreference = 'Stop'

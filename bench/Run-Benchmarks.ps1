@@ -23,7 +23,7 @@ param(
     [int] $RequestAttempts = 3,
     [double] $MaxCheckGap = 0.05,
     [int[]] $DatasetSizesMB = @(200, 1024),
-    [int[]] $VariedDatasetSizesMB = @(200),
+    [int[]] $VariedDatasetSizesMB = @(200, 1024),
     [int] $UploadSizeMB = 2048
 )
 $ErrorActionPreference = 'Stop'
