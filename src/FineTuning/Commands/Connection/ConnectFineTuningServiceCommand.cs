@@ -130,49 +130,4 @@ namespace FineTuning.Commands
             return string.IsNullOrEmpty(value) ? null : FineTuningConnection.ToSecureString(value!);
         }
     }
-
-    /// <summary>Get-FineTuningConnection: shows the connection cmdlets will use.</summary>
-    [Cmdlet(VerbsCommon.Get, "FineTuningConnection")]
-    [OutputType(typeof(FineTuningConnection))]
-    public sealed class GetFineTuningConnectionCommand : PSCmdlet
-    {
-        protected override void EndProcessing()
-        {
-            FineTuningConnection? connection = ModuleSession.Connection;
-            if (connection is null)
-            {
-                try
-                {
-                    connection = ModuleSession.FromEnvironment();
-                }
-                catch (Exception ex)
-                {
-                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, "Connection"));
-                }
-            }
-            if (connection is null)
-            {
-                var record = FineTuningCmdlet.NoConnectionError();
-                WriteError(new ErrorRecord(record.Exception, "NoConnection", ErrorCategory.ObjectNotFound, null) { ErrorDetails = record.ErrorDetails });
-                return;
-            }
-            WriteObject(connection);
-        }
-    }
-
-    /// <summary>Disconnect-FineTuningService: forgets the session's connection.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "FineTuningService")]
-    public sealed class DisconnectFineTuningServiceCommand : PSCmdlet
-    {
-        protected override void EndProcessing()
-        {
-            var connection = ModuleSession.Connection;
-            ModuleSession.Connection = null;
-            if (connection != null)
-            {
-                // Not disposed: the user may still hold it (-PassThru) and pass it with -Connection.
-                WriteVerbose($"Disconnected from {connection.BaseUri}.");
-            }
-        }
-    }
 }

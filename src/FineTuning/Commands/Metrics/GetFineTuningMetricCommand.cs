@@ -1,0 +1,34 @@
+using System;
+using System.Management.Automation;
+using FineTuning.Client;
+
+namespace FineTuning.Commands
+{
+    /// <summary>Get-FineTuningMetric: the training metrics of a job, one row per step.</summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuningMetric")]
+    [OutputType(typeof(MetricRow))]
+    public sealed class GetFineTuningMetricCommand : FineTuningCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("JobId", "fine_tuning_job_id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        protected override string Noun => "Job";
+
+        protected override void ProcessRecord()
+        {
+            var client = Client;
+            foreach (var id in Id)
+            {
+                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) continue;
+                // Without a result file yet (the job is still running, or failed), the metrics events say the same so far.
+                if (job.ResultFiles is null || job.ResultFiles.Count == 0)
+                    WriteVerbose($"Job {id} ({job.Status}) has no result file yet; reading its metrics events.");
+                if (!TryRun(ct => MetricReader.ReadAsync(client, job, ct), id, out var rows)) continue;
+                foreach (var row in rows) WriteObject(row);
+            }
+        }
+    }
+}
