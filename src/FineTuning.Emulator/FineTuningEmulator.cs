@@ -8,28 +8,25 @@ namespace FineTuning.Emulator
     /// A local emulator of the fine-tuning service: files, uploads, jobs with their lifecycle, events, checkpoints,
     /// result files, models, graders and checkpoint permissions, with real validation of the data, real token counts and
     /// a small model that is really trained. Reach it in process through <see cref="CreateHandler"/> or over HTTP on
-    /// 127.0.0.1 through <see cref="StartListener"/>; both go through the same request entry (Router.cs) and route table.
+    /// 127.0.0.1 through <see cref="StartListener"/>; both go through the same request entry (<see cref="RequestEntry"/>:
+    /// the key, faults, the route table, the save).
     /// The parts, by folder: Store (state, ids, the state folder), Lifecycle (the job state machine), Handlers (one per
     /// resource, over one route table), Training (the trainer and the encoding of examples), Http (the transports).
     /// </summary>
-    public sealed partial class FineTuningEmulator : IDisposable, IEmulatorApp
+    public sealed class FineTuningEmulator : IDisposable
     {
         private readonly object _gate = new object();
         private readonly EmulatorStore _store;
         private readonly JobLifecycle _jobs;
-        private readonly RouteTable _routes = new RouteTable();
+        private readonly RequestEntry _entry;
         private EmulatorListener? _listener;
         private bool _disposed;
-
-        /// <summary>The key requests must carry, or null. Kept here only: <see cref="Options"/> never shows it.</summary>
-        private readonly string? _apiKey;
 
         /// <exception cref="StateFolderInUseException">Another emulator owns <see cref="EmulatorOptions.StatePath"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The state folder holds a state this emulator cannot read.</exception>
         public FineTuningEmulator(EmulatorOptions? options = null)
         {
             var given = options ?? new EmulatorOptions();
-            _apiKey = string.IsNullOrEmpty(given.ApiKey) ? null : given.ApiKey;
             Options = given.WithoutKey();
             if (string.IsNullOrWhiteSpace(Options.OrganizationId)) throw new ArgumentException("OrganizationId cannot be empty.", nameof(options));
             Faults = new FaultInjector();
@@ -58,17 +55,22 @@ namespace FineTuning.Emulator
                 throw;
             }
 
-            _routes.BeforeApi = () =>
+            var routes = new RouteTable
             {
-                lock (_store.Gate) _store.PurgeExpiredFiles(Clock.Now);
+                BeforeApi = () =>
+                {
+                    lock (_store.Gate) _store.PurgeExpiredFiles(Clock.Now);
+                },
             };
-            new FilesHandler(_store, Clock).Register(_routes);
-            new UploadsHandler(_store, Clock).Register(_routes);
-            new JobsHandler(_store, _jobs).Register(_routes);
-            new ModelsHandler(_store, Options.OrganizationId).Register(_routes);
-            GradersHandler.Register(_routes);
-            new PermissionsHandler(_store, Clock).Register(_routes);
-            new AdminHandler(Faults, Clock).Register(_routes);
+            new FilesHandler(_store, Clock).Register(routes);
+            new UploadsHandler(_store, Clock).Register(routes);
+            new JobsHandler(_store, _jobs).Register(routes);
+            new ModelsHandler(_store, Options.OrganizationId).Register(routes);
+            GradersHandler.Register(routes);
+            new PermissionsHandler(_store, Clock).Register(routes);
+            new AdminHandler(Faults, Clock).Register(routes);
+            // The key goes to the request entry alone.
+            _entry = new RequestEntry(given.ApiKey, Options, Faults, routes, _store);
         }
 
         /// <summary>A moved clock is part of the state: saved at once, so a restart does not take it back.</summary>
@@ -85,7 +87,7 @@ namespace FineTuning.Emulator
         public EmulatorOptions Options { get; }
 
         /// <summary>Whether requests must carry the API key the emulator was started with.</summary>
-        public bool RequiresApiKey => _apiKey != null;
+        public bool RequiresApiKey => _entry.RequiresApiKey;
 
         /// <summary>The base URI to use with <see cref="CreateHandler"/>.</summary>
         public Uri InProcessBaseUri { get; } = new Uri("http://localhost/v1");
@@ -101,7 +103,7 @@ namespace FineTuning.Emulator
         public HttpMessageHandler CreateHandler()
         {
             ThrowIfDisposed();
-            return new InProcessHandler(this);
+            return new InProcessHandler(_entry);
         }
 
         /// <summary>
@@ -115,30 +117,12 @@ namespace FineTuning.Emulator
             lock (_gate)
             {
                 if (_listener != null) throw new InvalidOperationException($"The emulator already listens at {ListenerBaseUri}.");
-                var listener = new EmulatorListener(this, port);
+                var listener = new EmulatorListener(_entry, port);
                 listener.Start();
                 _listener = listener;
                 ListenerBaseUri = new Uri($"http://127.0.0.1:{listener.Port}/v1");
                 return ListenerBaseUri;
             }
-        }
-
-        ServerLimits IEmulatorApp.Limits => Options.Limits;
-
-        EmulatorResponse IEmulatorApp.Refuse(EmulatorRequest? request, int status, string message, string? code)
-        {
-            var asked = request ?? new EmulatorRequest();
-            asked.Dialect = DialectOf(asked.Path);
-            return ErrorFor(asked, new ApiError(status, message, null, code, status >= 500 ? "server_error" : "invalid_request_error"));
-        }
-
-        EmulatorResponse? IEmulatorApp.Admit(EmulatorRequest head) => Admit(head);
-
-        EmulatorResponse IEmulatorApp.Handle(EmulatorRequest request) => Handle(request);
-
-        string IEmulatorApp.SpoolDirectory()
-        {
-            lock (_store.Gate) return _store.Scratch();
         }
 
         public void StopListener()

@@ -6,18 +6,56 @@ using static FineTuning.Emulator.Wire;
 namespace FineTuning.Emulator
 {
     /// <summary>
-    /// The request entry, shared by both transports: authentication, then injected faults, then the route table
+    /// The request entry both transports call (the in-process handler and the loopback server see the emulator only
+    /// through it): the key on the line and headers alone, then injected faults, then the route table
     /// (<see cref="RouteTable"/>, filled by the handlers), then the save that makes the answer's changes durable.
+    /// The limits on the line, headers and body come before it, at the edge (<see cref="EdgePipeline"/>). It holds the
+    /// API key the emulator was started with; nothing else does.
     /// </summary>
-    public sealed partial class FineTuningEmulator
+    internal sealed class RequestEntry : IEmulatorApp
     {
-        // ---------------------------------------------------------------- request entry
+        /// <summary>The key requests must carry, or null. Kept here only: the emulator's options never show it.</summary>
+        private readonly string? _apiKey;
+        private readonly FaultInjector _faults;
+        private readonly RouteTable _routes;
+        private readonly EmulatorStore _store;
+        private readonly EmulatorOptions _options;
+
+        /// <param name="apiKey">The key requests must carry, or null or empty for none.</param>
+        /// <param name="options">The emulator's options (without the key): their limits are read at each request.</param>
+        public RequestEntry(string? apiKey, EmulatorOptions options, FaultInjector faults, RouteTable routes, EmulatorStore store)
+        {
+            _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+            _options = options;
+            _faults = faults;
+            _routes = routes;
+            _store = store;
+        }
+
+        /// <summary>Whether requests must carry the key.</summary>
+        public bool RequiresApiKey => _apiKey != null;
+
+        public ServerLimits Limits => _options.Limits;
+
+        /// <summary>Where bodies spill to past the memory threshold: the state folder's scratch folder when there is one.</summary>
+        public string SpoolDirectory()
+        {
+            lock (_store.Gate) return _store.Scratch();
+        }
+
+        /// <summary>An error answer, from the edge, in the request's dialect (OpenAI's when the request could not be read).</summary>
+        public EmulatorResponse Refuse(EmulatorRequest? request, int status, string message, string? code)
+        {
+            var asked = request ?? new EmulatorRequest();
+            asked.Dialect = DialectOf(asked.Path);
+            return ErrorFor(asked, new ApiError(status, message, null, code, status >= 500 ? "server_error" : "invalid_request_error"));
+        }
 
         /// <summary>
         /// The door, on the request's line and headers alone (the HTTP edge calls it before it reads any body):
         /// the 401 when the key is missing or wrong, else null. Nothing else runs for a request it refuses.
         /// </summary>
-        internal EmulatorResponse? Admit(EmulatorRequest request)
+        public EmulatorResponse? Admit(EmulatorRequest request)
         {
             request.Dialect = DialectOf(request.Path);
             try
@@ -32,13 +70,13 @@ namespace FineTuning.Emulator
         }
 
         /// <summary>A whole request, in this order: authentication, then injected faults, then the route table.</summary>
-        internal EmulatorResponse Handle(EmulatorRequest request)
+        public EmulatorResponse Handle(EmulatorRequest request)
         {
             var denied = Admit(request);
             if (denied != null) return denied;
             try
             {
-                var fault = Faults.Take(request.Method, request.Path);
+                var fault = _faults.Take(request.Method, request.Path);
                 if (fault != null)
                 {
                     var injected = Inject(fault);
