@@ -24,6 +24,17 @@ namespace FineTuning.Commands
             return map;
         }
 
+        /// <summary>A hashtable as a case-insensitive map of plain values (keys as invariant text).</summary>
+        public static Dictionary<string, object?> ToObjectMap(System.Collections.IDictionary table)
+        {
+            var map = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (System.Collections.DictionaryEntry entry in table)
+            {
+                map[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] = Unwrap(entry.Value);
+            }
+            return map;
+        }
+
         public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
         /// <summary>

@@ -30,6 +30,26 @@ namespace FineTuning.Commands
         private readonly TimeSpan _maxInterval;
         private readonly System.Diagnostics.Stopwatch _clock = new System.Diagnostics.Stopwatch();
 
+        /// <summary>
+        /// Ctrl+C ended a wait, not the job. The pipeline's streams are closed by then, so the note goes straight to the
+        /// host, where the person who pressed Ctrl+C reads it.
+        /// </summary>
+        public static void StoppedWaiting(System.Management.Automation.Host.PSHost? host, string jobId)
+        {
+            try
+            {
+                host?.UI?.WriteWarningLine(SafeStreams.Text(StoppedWaitingMessage(jobId)));
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                // A host without a console: the id is still in the information stream.
+            }
+        }
+
+        internal static string StoppedWaitingMessage(string jobId) =>
+            $"Stopped waiting; fine-tuning job {jobId} goes on running (and is billed). " +
+            $"Wait again: Wait-FineTuningJob {jobId}. Cancel it: Stop-FineTuningJob {jobId}.";
+
         public JobWaiter(IJobWaitHost host, FineTuningClient client, TimeSpan? timeout, TimeSpan firstInterval)
         {
             _host = host;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using FineTuning.Client;
@@ -45,6 +46,45 @@ namespace FineTuning.Commands
             if (extension != ".psd1")
                 throw new JobSpecException(full, null, $"a spec is a PowerShell data file (.psd1) or a JSON file (.json), not '{extension}'.");
             return (PowerShellData(full), full, folder);
+        }
+
+        /// <summary>Parameters given with -Spec (<paramref name="bound"/>) replace the spec's keys of the same name.</summary>
+        public static void ApplyOverrides(PSCmdlet cmdlet, IDictionary data, System.Collections.Generic.IDictionary<string, object?> bound, TuningMethod method)
+        {
+            foreach (var key in JobSpec.Keys)
+            {
+                if (!bound.TryGetValue(key, out var value)) continue;
+                value = CmdletHelpers.Unwrap(value);
+                switch (key)
+                {
+                    case "TrainingFile":
+                    case "ValidationFile":
+                        var id = JobFileArgument.FileId(value, key);
+                        string local;
+                        try
+                        {
+                            local = cmdlet.GetUnresolvedProviderPathFromPSPath(id);
+                        }
+                        catch (Exception ex) when (!(ex is PipelineStoppedException))
+                        {
+                            local = id;
+                        }
+                        value = File.Exists(local) ? local : id;
+                        break;
+                    case "Method":
+                        value = method.ToString();
+                        break;
+                    case "WandbTag":
+                        value = ((string[])value!).ToList<object?>();
+                        break;
+                    case "Grader":
+                    case "Metadata":
+                    case "Hyperparameters":
+                        value = CmdletHelpers.ToPlain(value);
+                        break;
+                }
+                data[key] = value;
+            }
         }
 
         private static IDictionary Copy(IDictionary source)

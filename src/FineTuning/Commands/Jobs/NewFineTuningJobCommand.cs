@@ -11,7 +11,7 @@ namespace FineTuning.Commands
     [Cmdlet(VerbsCommon.New, "FineTuningJob", SupportsShouldProcess = true, DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(FineTuningJob))]
     [OutputType(typeof(FineTuningWaitJob))]
-    public sealed partial class NewFineTuningJobCommand : FineTuningCmdlet
+    public sealed class NewFineTuningJobCommand : FineTuningCmdlet
     {
         private const string ParametersSet = "Parameters";
         private const string SpecSet = "Spec";
@@ -90,6 +90,21 @@ namespace FineTuning.Commands
         [ValidateRange(1, int.MaxValue)]
         public int TimeoutSec { get; set; }
 
+        /// <summary>A job spec: the path of a .psd1 or .json file, or a hashtable. Parameters given as well override its keys.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SpecSet)]
+        [ValidateNotNull]
+        public object? Spec { get; set; }
+
+        /// <summary>Refuse, before any upload or request that makes something, when the estimated cost is above this amount.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0e12)]
+        public double MaxEstimatedCost { get; set; }
+
+        /// <summary>What a million trained tokens of the model cost, in the budget's currency.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1000000.0)]
+        public double PricePerMillionTokens { get; set; }
+
         // While the job is being created, a 404 can only mean a file it names does not exist.
         private bool _creating;
 
@@ -99,38 +114,37 @@ namespace FineTuning.Commands
         // Jobs this call created (a spec's uploads are removed again when its job could not be made).
         private int _created;
 
+        private JobPreflight? _preflight;
+
         protected override string Noun => _creating ? "File" : "Job";
 
         /// <summary>A model the service refused gets the closest names of the models known to take fine-tuning.</summary>
-        protected override ErrorRecord Explain(Exception exception, ErrorRecord record)
+        protected override ErrorRecord Explain(Exception exception, ErrorRecord record) =>
+            _creating && exception is FineTuningServiceException service && string.Equals(service.Param, "model", StringComparison.Ordinal)
+                ? JobPreflight.SuggestModels(record, _model)
+                : record;
+
+        protected override void StopProcessing()
         {
-            if (!_creating || !(exception is FineTuningServiceException service) || !string.Equals(service.Param, "model", StringComparison.Ordinal))
-                return record;
-            var close = FineTuning.Datasets.Suggestions.Closest(_model, BaseModels.Known.SelectMany(m => new[] { m.Snapshot, m.Alias }));
-            if (close.Count == 0) return record;
-            var message = record.ErrorDetails?.Message ?? record.Exception.Message;
-            record.ErrorDetails = new ErrorDetails(message + FineTuning.Datasets.Suggestions.DidYouMean(_model, close))
-            {
-                RecommendedAction = "Use a model that takes fine-tuning, such as " + string.Join(" or ", close) + " (tab completion of -Model lists them).",
-            };
-            return record;
+            _preflight?.Stop();
+            base.StopProcessing();
         }
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == SpecSet)
-            {
-                CreateFromSpec();
-                return;
-            }
-            NewJobOptions options;
+            var bound = MyInvocation.BoundParameters;
+            _preflight = new JobPreflight(this, bound.ContainsKey(nameof(MaxEstimatedCost)) ? (decimal)MaxEstimatedCost : (decimal?)null, (decimal)PricePerMillionTokens);
+            NewJobOptions? options = null;
             try
             {
                 if (Wait && AsJob)
                     throw new ParameterValidationException("AsJob", "-Wait and -AsJob cannot be used together: -Wait waits here, -AsJob waits in a background job.");
-                CheckBudgetParameters();
-                options = BuildOptions();
-                options.Validate();
+                JobPreflight.CheckParameters(_preflight.HasBudget, bound.ContainsKey(nameof(PricePerMillionTokens)));
+                if (ParameterSetName != SpecSet)
+                {
+                    options = BuildOptions();
+                    options.Validate();
+                }
             }
             catch (ParameterValidationException ex)
             {
@@ -138,19 +152,78 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
                 return;
             }
-            CheckTarget(options, null);
-            if (Hyperparameters != null)
+            if (options is null)
             {
-                WriteWarning("-Hyperparameters sends the deprecated top-level 'hyperparameters' field; " +
-                    "prefer -Epochs, -BatchSize and -LearningRateMultiplier, which go in the 'method' object.");
+                CreateFromSpec(_preflight);
+                return;
             }
-            if (HasBudget && !CheckBudget(null, options, null, null)) return;
-
-            var description = $"{options.EffectiveMethod} job on model '{options.Model}' with training file '{options.TrainingFile}'" +
-                (options.ValidationFile is null ? string.Empty : $" and validation file '{options.ValidationFile}'") +
-                (Suffix is null ? string.Empty : $", suffix '{Suffix}'");
-            if (!ShouldProcess(description, "Create fine-tuning job")) return;
+            if (!_preflight.Check(options, null, ResolveConnection(), DownloadTrainingFile)) return;
+            if (!ShouldProcess(JobPreflight.Description(options, Suffix), "Create fine-tuning job")) return;
             CreateAndWrite(options);
+        }
+
+        private void CreateFromSpec(JobPreflight check)
+        {
+            JobSpec spec;
+            try
+            {
+                var (data, source, folder) = JobSpecReader.Load(this, Spec!);
+                JobSpecReader.ApplyOverrides(this, data, MyInvocation.BoundParameters, Method);
+                spec = JobSpec.Read(data, source, folder);
+            }
+            catch (JobSpecException ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, ex.SpecSource, Noun));
+                return;
+            }
+            var planned = spec.ToOptions();
+            if (!check.Check(planned, spec, ResolveConnection(), DownloadTrainingFile)) return;
+            if (!ShouldProcess(JobPreflight.Description(spec, planned), "Create fine-tuning job")) return;
+
+            var client = Client;
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, path) in spec.LocalFiles)
+            {
+                var name = System.IO.Path.GetFileName(path);
+                var parts = new System.IO.FileInfo(path).Length > FineTuningClient.FilesApiLimit;
+                WriteVerbose($"Uploading {key} {path}.");
+                if (!TryRun(ct => parts ? client.UploadLargeFileAsync(path, "fine-tune", name, null, ct) : client.UploadFileAsync(path, "fine-tune", name, null, ct),
+                        path, out var file))
+                {
+                    RemoveUploads(client, ids.Values);
+                    return;
+                }
+                ids[key] = file.Id;
+            }
+            ids.TryGetValue("TrainingFile", out var trainingId);
+            ids.TryGetValue("ValidationFile", out var validationId);
+            var before = _created;
+            CreateAndWrite(spec.ToOptions(trainingId, validationId));
+            if (_created == before) RemoveUploads(client, ids.Values);
+        }
+
+        /// <summary>Deletes the files this call uploaded when the job could not be created, so nothing half-done is left.</summary>
+        private void RemoveUploads(FineTuningClient client, IEnumerable<string> ids)
+        {
+            foreach (var id in ids.ToList())
+            {
+                if (TryRun(ct => client.DeleteFileAsync(id, ct), id, out _)) WriteVerbose($"Deleted {id}, uploaded for the job that was not created.");
+            }
+        }
+
+        /// <summary>Reads an uploaded training file's content for the cost estimate; a 404 is FileNotFound.</summary>
+        private bool DownloadTrainingFile(string id, System.IO.Stream stream)
+        {
+            var client = Client;
+            _creating = true;
+            try
+            {
+                return TryRun(ct => client.DownloadFileContentAsync(id, stream, ct), id, out _);
+            }
+            finally
+            {
+                _creating = false;
+            }
         }
 
         /// <summary>Sends the request and writes the job, or waits for it (-Wait, -AsJob).</summary>
@@ -192,30 +265,10 @@ namespace FineTuning.Commands
             }
             catch (PipelineStoppedException)
             {
-                StoppedWaiting(job.Id);
+                JobWaiter.StoppedWaiting(Host, job.Id);
                 throw;
             }
         }
-
-        /// <summary>
-        /// Ctrl+C ended the wait, not the job. The pipeline's streams are closed by then, so the note goes straight to the
-        /// host, where the person who pressed Ctrl+C reads it.
-        /// </summary>
-        private void StoppedWaiting(string jobId)
-        {
-            try
-            {
-                Host?.UI?.WriteWarningLine(SafeStreams.Text(StoppedWaitingMessage(jobId)));
-            }
-            catch (Exception ex) when (!(ex is OutOfMemoryException))
-            {
-                // A host without a console: the id is still in the information stream.
-            }
-        }
-
-        internal static string StoppedWaitingMessage(string jobId) =>
-            $"Stopped waiting; fine-tuning job {jobId} goes on running (and is billed). " +
-            $"Wait again: Wait-FineTuningJob {jobId}. Cancel it: Stop-FineTuningJob {jobId}.";
 
         private NewJobOptions BuildOptions()
         {
@@ -223,8 +276,8 @@ namespace FineTuning.Commands
             var options = new NewJobOptions
             {
                 Model = Model,
-                TrainingFile = RemoteFileId(TrainingFile, nameof(TrainingFile)),
-                ValidationFile = ValidationFile is null ? null : RemoteFileId(ValidationFile, nameof(ValidationFile)),
+                TrainingFile = JobFileArgument.RemoteFileId(TrainingFile, nameof(TrainingFile), p => JobFileArgument.LocalPath(this, p), Model),
+                ValidationFile = ValidationFile is null ? null : JobFileArgument.RemoteFileId(ValidationFile, nameof(ValidationFile), p => JobFileArgument.LocalPath(this, p), Model),
                 Method = Method,
                 Epochs = bound.ContainsKey(nameof(Epochs)) ? Epochs : (int?)null,
                 BatchSize = bound.ContainsKey(nameof(BatchSize)) ? BatchSize : (int?)null,
@@ -243,64 +296,8 @@ namespace FineTuning.Commands
                 WandbTag = WandbTag,
             };
             if (Grader != null) options.Grader = GraderCommand.GraderJson(Grader);
-            if (Hyperparameters != null)
-            {
-                var map = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-                foreach (DictionaryEntry entry in Hyperparameters)
-                {
-                    map[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] = CmdletHelpers.Unwrap(entry.Value);
-                }
-                options.Hyperparameters = map;
-            }
+            if (Hyperparameters != null) options.Hyperparameters = CmdletHelpers.ToObjectMap(Hyperparameters);
             return options;
-        }
-
-        /// <summary>
-        /// A file id as <see cref="FileId"/> reads it, refusing a string that names a file on this computer:
-        /// the service only knows uploaded files, and would answer that the "file" does not exist.
-        /// </summary>
-        private string RemoteFileId(object? value, string parameterName)
-        {
-            var id = FileId(value, parameterName);
-            if (id.StartsWith("file-", StringComparison.Ordinal)) return id;
-            string local;
-            try
-            {
-                local = SessionState.Path.GetUnresolvedProviderPathFromPSPath(id);
-            }
-            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is ProviderNotFoundException ||
-                ex is DriveNotFoundException || ex is ProviderInvocationException || ex is System.IO.PathTooLongException)
-            {
-                return id;
-            }
-            if (!System.IO.File.Exists(local)) return id;
-            var example = parameterName == nameof(TrainingFile)
-                ? $"Add-FineTuningFile '{id}' | New-FineTuningJob -Model {Model}"
-                : $"-ValidationFile (Add-FineTuningFile '{id}')";
-            throw new ParameterValidationException(parameterName,
-                $"-{parameterName} '{id}' is a file on this computer; the service only knows uploaded files. " +
-                $"Upload it first with Add-FineTuningFile and pass what it returns, e.g. {example}.", id);
-        }
-
-        /// <summary>A file id from a string, a file object, or anything with an Id property.</summary>
-        internal static string FileId(object? value, string parameterName)
-        {
-            value = CmdletHelpers.Unwrap(value);
-            switch (value)
-            {
-                case string s when !string.IsNullOrWhiteSpace(s):
-                    return s.Trim();
-                case FineTuningFile f:
-                    return f.Id;
-                case null:
-                    break;
-                default:
-                    var id = PSObject.AsPSObject(value).Properties["Id"]?.Value as string;
-                    if (!string.IsNullOrWhiteSpace(id)) return id!;
-                    break;
-            }
-            throw new ParameterValidationException(parameterName,
-                $"-{parameterName} takes a file id such as 'file-abc123' or a file object from Add-FineTuningFile or Get-FineTuningFile.", value);
         }
     }
 }
