@@ -8,6 +8,32 @@ namespace FineTuning.Commands
     /// <summary>Turns what the core library throws into ErrorRecords with stable ids and categories.</summary>
     public static class ErrorMapping
     {
+        /// <summary>
+        /// The failures whose ErrorId, category and recommended action depend on their type alone, in the order they are
+        /// tried (a more specific type before the type it derives from).
+        /// </summary>
+        private static readonly (Func<Exception, bool> Matches, string Id, ErrorCategory Category, string? Action)[] Rules =
+        {
+            (e => e is FineTuningTransportException t && t.IsTimeout, "Timeout", ErrorCategory.OperationTimeout,
+                "Try again later, or raise the timeout with Connect-FineTuningService -TimeoutSec."),
+            (e => e is FineTuningTransportException, "ConnectionFailed", ErrorCategory.ConnectionError,
+                "Check the base URI and the network; Get-FineTuningConnection shows where requests go."),
+            (e => e is FineTuningResponseTooLargeException, "ResponseTooLarge", ErrorCategory.LimitsExceeded,
+                "Check the base URI: Get-FineTuningConnection shows where requests go."),
+            (e => e is FineTuningProtocolException, "InvalidResponse", ErrorCategory.ProtocolError,
+                "The service answered with something that is not the API's JSON; check the base URI."),
+            (e => e is FineTuningRedirectException r && r.CrossOrigin, "CrossOriginRedirect", ErrorCategory.SecurityError,
+                "Connect to the address the service redirects to, if you trust it, with Connect-FineTuningService."),
+            (e => e is FineTuningRedirectException, "TooManyRedirects", ErrorCategory.ProtocolError, null),
+            (e => e is FineTuningConnectionException, "InvalidConnection", ErrorCategory.InvalidArgument, null),
+            (e => e is UnsafeFileNameException, "UnsafeFileName", ErrorCategory.InvalidData, "Pass -Path with a file name of your choosing."),
+            (e => e is FileNotFoundException || e is DirectoryNotFoundException, "PathNotFound", ErrorCategory.ObjectNotFound, null),
+            (e => e is UnauthorizedAccessException, "PathAccessDenied", ErrorCategory.PermissionDenied, null),
+            (e => e is IOException, "IOError", ErrorCategory.ReadError, null),
+            (e => e is NotSupportedException, "NotSupportedByService", ErrorCategory.NotImplemented, null),
+            (e => e is ArgumentException, "InvalidArgument", ErrorCategory.InvalidArgument, null),
+        };
+
         /// <param name="noun">What the target is (Job, File, Checkpoint...), used in ids such as JobNotFound.</param>
         public static ErrorRecord ToErrorRecord(Exception exception, object? target, string noun = "Object")
         {
@@ -33,57 +59,6 @@ namespace FineTuning.Commands
                 case FineTuningServiceException s:
                     (id, category, action) = Classify(s, noun);
                     break;
-                case FineTuningTransportException t when t.IsTimeout:
-                    id = "Timeout";
-                    category = ErrorCategory.OperationTimeout;
-                    action = "Try again later, or raise the timeout with Connect-FineTuningService -TimeoutSec.";
-                    break;
-                case FineTuningTransportException _:
-                    id = "ConnectionFailed";
-                    category = ErrorCategory.ConnectionError;
-                    action = "Check the base URI and the network; Get-FineTuningConnection shows where requests go.";
-                    break;
-                case FineTuningResponseTooLargeException _:
-                    id = "ResponseTooLarge";
-                    category = ErrorCategory.LimitsExceeded;
-                    action = "Check the base URI: Get-FineTuningConnection shows where requests go.";
-                    break;
-                case FineTuningProtocolException _:
-                    id = "InvalidResponse";
-                    category = ErrorCategory.ProtocolError;
-                    action = "The service answered with something that is not the API's JSON; check the base URI.";
-                    break;
-                case FineTuningRedirectException r when r.CrossOrigin:
-                    id = "CrossOriginRedirect";
-                    category = ErrorCategory.SecurityError;
-                    action = "Connect to the address the service redirects to, if you trust it, with Connect-FineTuningService.";
-                    break;
-                case FineTuningRedirectException _:
-                    id = "TooManyRedirects";
-                    category = ErrorCategory.ProtocolError;
-                    break;
-                case FineTuningConnectionException _:
-                    id = "InvalidConnection";
-                    category = ErrorCategory.InvalidArgument;
-                    break;
-                case UnsafeFileNameException _:
-                    id = "UnsafeFileName";
-                    category = ErrorCategory.InvalidData;
-                    action = "Pass -Path with a file name of your choosing.";
-                    break;
-                case FileNotFoundException _:
-                case DirectoryNotFoundException _:
-                    id = "PathNotFound";
-                    category = ErrorCategory.ObjectNotFound;
-                    break;
-                case UnauthorizedAccessException _:
-                    id = "PathAccessDenied";
-                    category = ErrorCategory.PermissionDenied;
-                    break;
-                case IOException _:
-                    id = "IOError";
-                    category = ErrorCategory.ReadError;
-                    break;
                 case ObjectDisposedException disposed:
                     // The connection's HTTP client was closed under a running call (Stop-FineTuningEmulator,
                     // Disconnect-FineTuningService), typically a background wait outliving its emulator.
@@ -93,17 +68,9 @@ namespace FineTuning.Commands
                     exception = new FineTuningConnectionException(
                         "The connection was closed while the call was running (Stop-FineTuningEmulator and Disconnect-FineTuningService close it).", disposed);
                     break;
-                case NotSupportedException _:
-                    id = "NotSupportedByService";
-                    category = ErrorCategory.NotImplemented;
-                    break;
-                case ArgumentException _:
-                    id = "InvalidArgument";
-                    category = ErrorCategory.InvalidArgument;
-                    break;
                 default:
-                    id = "UnexpectedError";
-                    category = ErrorCategory.NotSpecified;
+                    var rule = Array.Find(Rules, r => r.Matches(exception));
+                    (id, category, action) = rule.Matches is null ? ("UnexpectedError", ErrorCategory.NotSpecified, null) : (rule.Id, rule.Category, rule.Action);
                     break;
             }
 

@@ -9,16 +9,8 @@ namespace FineTuning.Commands
     /// (Export-FineTuningJob, Export-FineTuningReport): the -Id parameter, the ids in the order they came (each once),
     /// the output path resolved against the current location, and one progress record over the jobs.
     /// </summary>
-    public abstract class CollectedJobsCommand : FineTuningCmdlet
+    public abstract class CollectedJobsCommand : JobIdCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
-        protected override string Noun => "Job";
-
         private readonly List<string> _ids = new List<string>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
 

@@ -5,16 +5,8 @@ using FineTuning.Client;
 namespace FineTuning.Commands
 {
     /// <summary>Shared body of the cmdlets that change a job's state.</summary>
-    public abstract class JobActionCommand : FineTuningCmdlet
+    public abstract class JobActionCommand : JobIdCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
-        protected override string Noun => "Job";
-
         protected abstract string Action { get; }
 
         protected abstract System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct);

@@ -7,20 +7,12 @@ namespace FineTuning.Commands
     /// <summary>Remove-FineTuningJob: deletes finished jobs (Azure OpenAI; OpenAI's API has no such call).</summary>
     [Cmdlet(VerbsCommon.Remove, "FineTuningJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(DeletionResult))]
-    public sealed class RemoveFineTuningJobCommand : FineTuningCmdlet
+    public sealed class RemoveFineTuningJobCommand : JobIdCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
         [Parameter] public SwitchParameter PassThru { get; set; }
 
         /// <summary>Delete without asking; -WhatIf still only reports.</summary>
         [Parameter] public SwitchParameter Force { get; set; }
-
-        protected override string Noun => "Job";
 
         protected override void BeginProcessing()
         {

@@ -12,14 +12,8 @@ namespace FineTuning.Commands
     [Cmdlet(VerbsLifecycle.Wait, "FineTuningJob")]
     [OutputType(typeof(FineTuningJob))]
     [OutputType(typeof(FineTuningWaitJob))]
-    public sealed class WaitFineTuningJobCommand : FineTuningCmdlet
+    public sealed class WaitFineTuningJobCommand : JobIdCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int TimeoutSec { get; set; }
@@ -30,8 +24,6 @@ namespace FineTuning.Commands
 
         /// <summary>Waits in a PowerShell background job (one per fine-tuning job) and returns at once.</summary>
         [Parameter] public SwitchParameter AsJob { get; set; }
-
-        protected override string Noun => "Job";
 
         protected override void ProcessRecord()
         {

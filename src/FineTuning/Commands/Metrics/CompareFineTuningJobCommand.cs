@@ -7,16 +7,8 @@ namespace FineTuning.Commands
     /// <summary>Compare-FineTuningJob: one row per job with its settings, size, time and what its metrics reached.</summary>
     [Cmdlet(VerbsData.Compare, "FineTuningJob")]
     [OutputType(typeof(JobComparisonRow))]
-    public sealed class CompareFineTuningJobCommand : FineTuningCmdlet
+    public sealed class CompareFineTuningJobCommand : JobIdCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
-        protected override string Noun => "Job";
-
         protected override void ProcessRecord()
         {
             var client = Client;

@@ -7,16 +7,8 @@ namespace FineTuning.Commands
     /// <summary>Get-FineTuningMetric: the training metrics of a job, one row per step.</summary>
     [Cmdlet(VerbsCommon.Get, "FineTuningMetric")]
     [OutputType(typeof(MetricRow))]
-    public sealed class GetFineTuningMetricCommand : FineTuningCmdlet
+    public sealed class GetFineTuningMetricCommand : JobIdCommand
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JobId", "fine_tuning_job_id")]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
-        protected override string Noun => "Job";
-
         protected override void ProcessRecord()
         {
             var client = Client;
