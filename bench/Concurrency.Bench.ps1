@@ -28,7 +28,7 @@ try {
         $connection = [FineTuning.Client.FineTuningConnection]::Create([FineTuning.Client.ConnectionOptions]@{ Kind = 'Emulator'; BaseUri = $using:baseUri; MaxRetries = 0 })
         $client = $connection.Client
         $start = [DateTime]::UtcNow
-        $file = $client.UploadFileAsync($using:data, 'fine-tune', $null, $null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        $file = $client.Files.UploadAsync($using:data, 'fine-tune', $null, $null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
         $jobs = [System.Collections.Generic.List[string]]::new()
         $errors = 0
         $meta = [System.Collections.Generic.Dictionary[string, string]]::new(); $meta['client'] = "$c"
@@ -37,15 +37,15 @@ try {
                 switch ($op % 4) {
                     1 {
                         $options = [FineTuning.Client.NewJobOptions]@{ Model = 'gpt-4o-mini-2024-07-18'; TrainingFile = $file.Id; Epochs = 1; BatchSize = 10; Metadata = $meta }
-                        $jobs.Add($client.CreateJobAsync($options.ToRequest(), [Threading.CancellationToken]::None).GetAwaiter().GetResult().Id)
+                        $jobs.Add($client.Jobs.CreateAsync($options.ToRequest(), [Threading.CancellationToken]::None).GetAwaiter().GetResult().Id)
                     }
-                    2 { $null = $client.GetJobAsync($jobs[-1], [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
-                    3 { $null = $client.ListJobsAsync($null, 5, $meta, [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+                    2 { $null = $client.Jobs.GetAsync($jobs[-1], [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+                    3 { $null = $client.Jobs.ListAsync($null, 5, $meta, [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
                     default {
                         if ($op % 8 -eq 0) {
-                            try { $null = $client.CancelJobAsync($jobs[-1], [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+                            try { $null = $client.Jobs.CancelAsync($jobs[-1], [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
                             catch [FineTuning.Client.FineTuningServiceException] { Write-Verbose "Already finished: $($_.Exception.Message)" }
-                        } else { $null = $client.ListEventsAsync($jobs[-1], $null, 5, [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+                        } else { $null = $client.Jobs.ListEventsAsync($jobs[-1], $null, 5, [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
                     }
                 }
             } catch { $errors++ }

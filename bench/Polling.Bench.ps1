@@ -57,7 +57,7 @@ function Invoke-Case([string] $Strategy, [int] $Count, [bool] $Progress) {
             foreach ($id in @($pending)) {
                 $job = $null
                 if ($null -eq $batch -or -not $batch.TryGetValue($id, [ref] $job)) {
-                    $job = $client.GetJobAsync($id, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+                    $job = $client.Jobs.GetAsync($id, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
                     $status++
                 }
                 $last[$id] = $job
@@ -66,7 +66,7 @@ function Invoke-Case([string] $Strategy, [int] $Count, [bool] $Progress) {
                     $seenAt[$id] = $clock.Now
                 }
                 elseif ($Progress) {
-                    $null = $client.ListEventsAsync($id, $null, 10, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+                    $null = $client.Jobs.ListEventsAsync($id, $null, 10, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
                     $events++
                 }
             }

@@ -161,21 +161,21 @@ namespace FineTuning.Client
         /// <summary>The models the service lists, for completion.</summary>
         public static async Task<IReadOnlyList<FineTuningModel>> ServiceModelsAsync(FineTuningClient client, CancellationToken ct)
         {
-            var page = await client.ListModelsAsync(ct).ConfigureAwait(false);
+            var page = await client.Models.ListAsync(ct).ConfigureAwait(false);
             return page.Data;
         }
 
         /// <summary>The newest page of jobs, for completion.</summary>
         public static async Task<IReadOnlyList<FineTuningJob>> RecentJobsAsync(FineTuningClient client, CancellationToken ct)
         {
-            var page = await client.ListJobsAsync(null, PageSize, null, ct).ConfigureAwait(false);
+            var page = await client.Jobs.ListAsync(null, PageSize, null, ct).ConfigureAwait(false);
             return page.Data;
         }
 
         /// <summary>The newest page of files (of one purpose when given), for completion.</summary>
         public static async Task<IReadOnlyList<FineTuningFile>> RecentFilesAsync(FineTuningClient client, string? purpose, CancellationToken ct)
         {
-            var page = await client.ListFilesAsync(purpose, null, PageSize, null, ct).ConfigureAwait(false);
+            var page = await client.Files.ListAsync(purpose, null, PageSize, null, ct).ConfigureAwait(false);
             return page.Data;
         }
 

@@ -112,7 +112,7 @@ namespace FineTuning.Client
         /// <summary>The job as the service returns it: its JSON exactly, and the job read from it.</summary>
         public async Task<(byte[] Json, FineTuningJob Job)> GetJobAsync(string jobId, CancellationToken ct)
         {
-            using var response = await _client.SendAsync(HttpMethod.Get, "/fine_tuning/jobs/" + FineTuningClient.Segment(jobId), null, null,
+            using var response = await _client.SendAsync(HttpMethod.Get, JobsClient.PathOf(jobId), null, null,
                 HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             var bytes = await ReadBounded(response, MaxJobBytes, ct).ConfigureAwait(false);
             FineTuningJob? job;
@@ -262,7 +262,7 @@ namespace FineTuning.Client
 
         private async Task WriteEvents(string jobId, Stream stream, CancellationToken ct)
         {
-            var pager = new Pager<FineTuningEvent>((after, limit, c) => _client.ListEventsAsync(jobId, after, limit, c), e => e.Id, 100);
+            var pager = new Pager<FineTuningEvent>((after, limit, c) => _client.Jobs.ListEventsAsync(jobId, after, limit, c), e => e.Id, 100);
             var events = await pager.ToListAsync(ct).ConfigureAwait(false);
             events.Reverse(); // the service lists newest first; an archive reads oldest first
             var newline = new[] { (byte)'\n' };
@@ -276,7 +276,7 @@ namespace FineTuning.Client
 
         private async Task WriteCheckpoints(string jobId, Stream stream, CancellationToken ct)
         {
-            var pager = new Pager<FineTuningCheckpoint>((after, limit, c) => _client.ListCheckpointsAsync(jobId, after, limit, c), c => c.Id, 100);
+            var pager = new Pager<FineTuningCheckpoint>((after, limit, c) => _client.Jobs.ListCheckpointsAsync(jobId, after, limit, c), c => c.Id, 100);
             var checkpoints = (await pager.ToListAsync(ct).ConfigureAwait(false)).OrderBy(c => c.StepNumber).ToList();
             using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             writer.WriteStartArray();
@@ -295,12 +295,12 @@ namespace FineTuning.Client
         private async Task WriteResultFile(string fileId, Stream stream, CancellationToken ct)
         {
             using var buffer = new MemoryStream();
-            await _client.DownloadFileContentAsync(fileId, buffer, ct, FineTuningClient.MaxMetricsBytes).ConfigureAwait(false);
+            await _client.Files.DownloadContentAsync(fileId, buffer, ct, FilesClient.MaxMetricsBytes).ConfigureAwait(false);
             var bytes = new UTF8Encoding(false).GetBytes(ResultFile.Decode(buffer.ToArray()));
             await stream.WriteAsync(bytes, 0, bytes.Length, ct).ConfigureAwait(false);
         }
 
-        private Task Download(string fileId, Stream stream, CancellationToken ct) => _client.DownloadFileContentAsync(fileId, stream, ct);
+        private Task Download(string fileId, Stream stream, CancellationToken ct) => _client.Files.DownloadContentAsync(fileId, stream, ct);
     }
 
     /// <summary>Reads a job's metrics: from its result file once it has one, else from its metrics events.</summary>
@@ -312,10 +312,10 @@ namespace FineTuning.Client
             if (resultId != null)
             {
                 using var buffer = new MemoryStream();
-                await client.DownloadFileContentAsync(resultId, buffer, ct, FineTuningClient.MaxMetricsBytes).ConfigureAwait(false);
+                await client.Files.DownloadContentAsync(resultId, buffer, ct, FilesClient.MaxMetricsBytes).ConfigureAwait(false);
                 return ResultFile.Parse(ResultFile.Decode(buffer.ToArray()), job.Id);
             }
-            var pager = new Pager<FineTuningEvent>((after, limit, c) => client.ListEventsAsync(job.Id, after, limit, c), e => e.Id, 100);
+            var pager = new Pager<FineTuningEvent>((after, limit, c) => client.Jobs.ListEventsAsync(job.Id, after, limit, c), e => e.Id, 100);
             var events = await pager.ToListAsync(ct).ConfigureAwait(false);
             return events.Select(e => e.Metrics).Where(m => m?.Step != null).Select(m => MetricRow.FromEvent(m!, job.Id))
                 .GroupBy(r => r.Step).Select(g => g.First()).OrderBy(r => r.Step).ToList();

@@ -81,7 +81,7 @@ namespace FineTuning.Client
             var found = new Dictionary<string, FineTuningJob>(StringComparer.Ordinal);
             if (ids.Count < 2) return found;
             var wanted = new HashSet<string>(ids, StringComparer.Ordinal);
-            var page = await client.ListJobsAsync(null, PageSize, null, ct).ConfigureAwait(false);
+            var page = await client.Jobs.ListAsync(null, PageSize, null, ct).ConfigureAwait(false);
             foreach (var job in page.Data.Where(j => j?.Id != null && wanted.Contains(j.Id)))
             {
                 found[job.Id] = job;

@@ -1,36 +1,28 @@
 using System;
 using System.Collections.Generic;
+using FineTuning.Client;
 
 namespace FineTuning.Emulator
 {
-    /// <summary>A fault to inject: the next matching requests get this answer instead of the real one.</summary>
-    public sealed class FaultRule
+    /// <summary>A fault planted in the emulator (the client library's <see cref="EmulatorFault"/>) and how many answers it has left.</summary>
+    internal sealed class PendingFault
     {
-        /// <summary>HTTP method to match (GET, POST...), or null for any.</summary>
-        public string? Method { get; set; }
-        /// <summary>Path to match: a substring of the request path, or a pattern with * wildcards; null for any.</summary>
-        public string? PathPattern { get; set; }
-        /// <summary>How many requests the fault answers before it is used up.</summary>
-        public int Count { get; set; } = 1;
-        /// <summary>The status to answer with; 0 keeps the real answer (useful with Latency).</summary>
-        public int StatusCode { get; set; } = 500;
-        /// <summary>The body to send; null sends the service's error envelope for the status.</summary>
-        public string? Body { get; set; }
-        /// <summary>A Retry-After to send with the answer.</summary>
-        public TimeSpan? RetryAfter { get; set; }
-        /// <summary>Delay (real time) before answering.</summary>
-        public TimeSpan? Latency { get; set; }
-        /// <summary>Drop the connection instead of answering.</summary>
-        public bool DropConnection { get; set; }
-
-        internal int Remaining;
-
-        internal bool Matches(string method, string path)
+        public PendingFault(EmulatorFault fault)
         {
-            if (Method != null && !string.Equals(Method, method, StringComparison.OrdinalIgnoreCase)) return false;
-            if (string.IsNullOrEmpty(PathPattern)) return true;
-            if (PathPattern!.IndexOf('*') < 0) return path.IndexOf(PathPattern, StringComparison.OrdinalIgnoreCase) >= 0;
-            var regex = "^" + System.Text.RegularExpressions.Regex.Escape(PathPattern).Replace("\\*", ".*") + "$";
+            Fault = fault;
+            Remaining = fault.Count;
+        }
+
+        public EmulatorFault Fault { get; }
+        public int Remaining;
+
+        public bool Matches(string method, string path)
+        {
+            var pattern = Fault.Path;
+            if (Fault.Method != null && !string.Equals(Fault.Method, method, StringComparison.OrdinalIgnoreCase)) return false;
+            if (string.IsNullOrEmpty(pattern)) return true;
+            if (pattern!.IndexOf('*') < 0) return path.IndexOf(pattern, StringComparison.OrdinalIgnoreCase) >= 0;
+            var regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*") + "$";
             return System.Text.RegularExpressions.Regex.IsMatch(path, regex, System.Text.RegularExpressions.RegexOptions.IgnoreCase);
         }
     }
@@ -48,21 +40,17 @@ namespace FineTuning.Emulator
     public sealed class FaultInjector
     {
         private readonly object _gate = new object();
-        private readonly List<FaultRule> _rules = new List<FaultRule>();
+        private readonly List<PendingFault> _rules = new List<PendingFault>();
         private readonly List<JobFailurePlan> _jobFailures = new List<JobFailurePlan>();
 
-        /// <summary>Adds a rule; it answers its next <see cref="FaultRule.Count"/> matching requests.</summary>
-        public void Add(FaultRule rule)
+        /// <summary>Adds a fault; it answers its next <see cref="EmulatorFault.Count"/> matching requests.</summary>
+        public void Add(EmulatorFault rule)
         {
             if (rule is null) throw new ArgumentNullException(nameof(rule));
             if (rule.Count < 1) throw new ArgumentOutOfRangeException(nameof(rule), rule.Count, "Count must be at least 1.");
             if (rule.StatusCode != 0 && (rule.StatusCode < 100 || rule.StatusCode > 599))
                 throw new ArgumentOutOfRangeException(nameof(rule), rule.StatusCode, "StatusCode must be an HTTP status (100-599), or 0 to keep the real answer.");
-            lock (_gate)
-            {
-                rule.Remaining = rule.Count;
-                _rules.Add(rule);
-            }
+            lock (_gate) _rules.Add(new PendingFault(rule));
         }
 
         /// <summary>Removes every pending fault, request and job ones alike.</summary>
@@ -81,6 +69,19 @@ namespace FineTuning.Emulator
             get { lock (_gate) return _rules.Count + _jobFailures.Count; }
         }
 
+        /// <summary>How many answers a planted fault has left: 0 once it is used up or cleared.</summary>
+        public int Remaining(EmulatorFault fault)
+        {
+            lock (_gate)
+            {
+                foreach (var pending in _rules)
+                {
+                    if (ReferenceEquals(pending.Fault, fault)) return pending.Remaining;
+                }
+                return 0;
+            }
+        }
+
         /// <summary>Makes a job (or, with a null id, the next job created) fail when it reaches <paramref name="step"/>.</summary>
         public void FailJobAtStep(string? jobId, int step, string code, string message)
         {
@@ -89,7 +90,7 @@ namespace FineTuning.Emulator
             lock (_gate) _jobFailures.Add(new JobFailurePlan { JobId = jobId, Step = step, Code = code, Message = message ?? code });
         }
 
-        internal FaultRule? Take(string method, string path)
+        internal EmulatorFault? Take(string method, string path)
         {
             // The control paths are how faults are planted and cleared: a fault never answers them.
             if (path.StartsWith("/_emulator", StringComparison.Ordinal)) return null;
@@ -100,7 +101,7 @@ namespace FineTuning.Emulator
                     var rule = _rules[i];
                     if (!rule.Matches(method, path)) continue;
                     if (--rule.Remaining <= 0) _rules.RemoveAt(i);
-                    return rule;
+                    return rule.Fault;
                 }
                 return null;
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using FineTuning.Client;
 using static FineTuning.Emulator.Wire;
 
 namespace FineTuning.Emulator
@@ -115,7 +116,7 @@ namespace FineTuning.Emulator
             return Dialect.OpenAI;
         }
 
-        private EmulatorResponse? Inject(FaultRule fault)
+        private EmulatorResponse? Inject(EmulatorFault fault)
         {
             if (fault.DropConnection) return new EmulatorResponse { DropConnection = true, Latency = fault.Latency ?? TimeSpan.Zero };
             if (fault.StatusCode == 0) return null; // latency only

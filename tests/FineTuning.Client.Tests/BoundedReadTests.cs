@@ -41,7 +41,7 @@ public class BoundedReadTests
     {
         var content = new EndlessStream(200L * 1024 * 1024);
         using var t = new TestClient(new FakeHandler().Then(_ => Respond(HttpStatusCode.OK, content, 200L * 1024 * 1024)));
-        var ex = await Assert.ThrowsAsync<FineTuningResponseTooLargeException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningResponseTooLargeException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(FineTuningClient.DefaultMaxResponseBytes, ex.Limit);
         Assert.Equal(200L * 1024 * 1024, ex.ContentLength);
         Assert.Contains("32 MiB", ex.Message);
@@ -54,7 +54,7 @@ public class BoundedReadTests
         var content = new EndlessStream(200L * 1024 * 1024);
         using var t = new TestClient(new FakeHandler().Then(_ => Respond(HttpStatusCode.OK, content)));
         t.Client.MaxResponseBytes = 1024 * 1024;
-        var ex = await Assert.ThrowsAsync<FineTuningResponseTooLargeException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningResponseTooLargeException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Null(ex.ContentLength);
         Assert.Contains("1 MiB", ex.Message);
         Assert.True(content.Produced < 4 * 1024 * 1024, $"{content.Produced} bytes were produced");
@@ -65,7 +65,7 @@ public class BoundedReadTests
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.SucceededJob));
         t.Client.MaxResponseBytes = Payloads.SucceededJob.Length + 10;
-        Assert.Equal("ftjob-abc123", (await t.Client.GetJobAsync("ftjob-1")).Id);
+        Assert.Equal("ftjob-abc123", (await t.Client.Jobs.GetAsync("ftjob-1")).Id);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class BoundedReadTests
         var content = new EndlessStream(200L * 1024 * 1024);
         var options = new ConnectionOptions { ApiKey = FineTuningConnection.ToSecureString(TestClient.Key), MaxRetries = 0 };
         using var t = new TestClient(new FakeHandler().Then(_ => Respond(HttpStatusCode.BadGateway, content)), options);
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(502, ex.StatusCode);
         Assert.True(content.Produced < 4 * 1024 * 1024, $"{content.Produced} bytes were produced");
     }

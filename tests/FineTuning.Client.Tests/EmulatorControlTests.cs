@@ -19,7 +19,7 @@ public class EmulatorControlTests
     {
         var handler = new FakeHandler().Then(HttpStatusCode.OK, """{"object":"emulator.fault","pending":1}""");
         using var t = new TestClient(handler, Local("http://127.0.0.1:5080/v1"));
-        var pending = await EmulatorControl.AddFaultAsync(t.Client, new EmulatorFault
+        var pending = await t.Client.Emulator.AddFaultAsync(new EmulatorFault
         {
             StatusCode = 429, Count = 2, Method = "GET", Path = "/files", RetryAfter = TimeSpan.FromSeconds(1.5),
             Latency = TimeSpan.FromMilliseconds(20), DropConnection = true, Body = "nope",
@@ -53,7 +53,7 @@ public class EmulatorControlTests
             ApiKey = FineTuningConnection.ToSecureString(TestClient.Key),
         };
         using var t = new TestClient(handler, options);
-        var now = await EmulatorControl.AdvanceClockAsync(t.Client, TimeSpan.FromHours(1));
+        var now = await t.Client.Emulator.AdvanceClockAsync(TimeSpan.FromHours(1));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700003600), now);
         var seen = Assert.Single(handler.Requests);
         Assert.Equal("http://127.0.0.1:6000/_emulator/clock/advance", seen.Uri.AbsoluteUri);
@@ -67,12 +67,12 @@ public class EmulatorControlTests
         var handler = new FakeHandler().Then(HttpStatusCode.OK, """{"object":"emulator.fault","pending":0}""");
         using (var openai = new TestClient(handler))
         {
-            var e = await Assert.ThrowsAsync<NotAnEmulatorException>(() => EmulatorControl.ClearFaultsAsync(openai.Client));
+            var e = await Assert.ThrowsAsync<NotAnEmulatorException>(() => openai.Client.Emulator.ClearFaultsAsync());
             Assert.Contains("api.openai.com", e.Message);
         }
         using (var azure = new TestClient(handler, TestClient.Azure()))
         {
-            await Assert.ThrowsAsync<NotAnEmulatorException>(() => EmulatorControl.ClearFaultsAsync(azure.Client));
+            await Assert.ThrowsAsync<NotAnEmulatorException>(() => azure.Client.Emulator.ClearFaultsAsync());
         }
         Assert.Empty(handler.Requests);
     }
@@ -86,7 +86,7 @@ public class EmulatorControlTests
     {
         var handler = new FakeHandler().Then(status, body);
         using var t = new TestClient(handler, Local("http://127.0.0.1:7000/v1"));
-        var e = await Assert.ThrowsAsync<NotAnEmulatorException>(() => EmulatorControl.AdvanceClockAsync(t.Client, TimeSpan.FromMinutes(1)));
+        var e = await Assert.ThrowsAsync<NotAnEmulatorException>(() => t.Client.Emulator.AdvanceClockAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("http://127.0.0.1:7000 is not a FineTuning emulator", e.Message);
         Assert.DoesNotContain(TestClient.Key, e.Message);
     }
@@ -97,7 +97,7 @@ public class EmulatorControlTests
         var handler = new FakeHandler().Then(HttpStatusCode.BadRequest,
             """{"error":{"message":"Step must be at least 1.","type":"invalid_request_error","param":"step","code":null}}""");
         using var t = new TestClient(handler, Local());
-        var e = await Assert.ThrowsAsync<FineTuningServiceException>(() => EmulatorControl.FailJobAtStepAsync(t.Client, "ftjob-1", 0, "server_error", "x"));
+        var e = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Emulator.FailJobAtStepAsync("ftjob-1", 0, "server_error", "x"));
         Assert.Equal("step", e.Param);
     }
 
@@ -106,7 +106,7 @@ public class EmulatorControlTests
     {
         var handler = new FakeHandler().Then(HttpStatusCode.OK, "{}");
         using var t = new TestClient(handler, Local());
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => EmulatorControl.AdvanceClockAsync(t.Client, TimeSpan.FromSeconds(-1)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => t.Client.Emulator.AdvanceClockAsync(TimeSpan.FromSeconds(-1)));
         Assert.Empty(handler.Requests);
     }
 }

@@ -21,7 +21,7 @@ public class ErrorMappingTests
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.NotFound,
             """{"error":{"message":"No such File object: file-abc","type":"invalid_request_error","param":"id","code":"file_not_found"}}""",
             ("x-request-id", "req_abc123")));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetFileAsync("file-abc"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Files.GetAsync("file-abc"));
         Assert.Equal(404, ex.StatusCode);
         Assert.Equal("invalid_request_error", ex.ErrorType);
         Assert.Equal("file_not_found", ex.ErrorCode);
@@ -41,7 +41,7 @@ public class ErrorMappingTests
             """{"error":{"code":"invalidPayload","message":"The specified base model does not support fine-tuning.","target":"model","innererror":{"code":"modelNotFound"}}}""",
             ("apim-request-id", "6d1c-44")));
         var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() =>
-            t.Client.CreateJobAsync(new CreateJobRequest { Model = "gpt-x", TrainingFile = "file-1" }));
+            t.Client.Jobs.CreateAsync(new CreateJobRequest { Model = "gpt-x", TrainingFile = "file-1" }));
         Assert.Equal(400, ex.StatusCode);
         Assert.Equal("invalidPayload", ex.ErrorCode);
         Assert.Equal("model", ex.Param);
@@ -63,7 +63,7 @@ public class ErrorMappingTests
     public async Task Status_IsClassified(int status, ServiceErrorKind kind)
     {
         using var t = NoRetries(new FakeHandler().Then((HttpStatusCode)status, """{"error":{"message":"m","type":"t","param":null,"code":null}}"""));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(kind, ex.Kind);
         Assert.Null(ex.ErrorCode);
         Assert.Null(ex.Param);
@@ -79,7 +79,7 @@ public class ErrorMappingTests
             r.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/html");
             return r;
         }));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(502, ex.StatusCode);
         Assert.Equal(html, ex.RawBody);
         Assert.Null(ex.ErrorCode);
@@ -91,7 +91,7 @@ public class ErrorMappingTests
     public async Task JsonThatIsNotTheEnvelope_IsKeptAsRawText()
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.BadRequest, """{"detail":"Not Found"}"""));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal("""{"detail":"Not Found"}""", ex.RawBody);
         Assert.Contains("Not Found", ex.Message);
     }
@@ -100,7 +100,7 @@ public class ErrorMappingTests
     public async Task EmptyErrorBody_SaysTheStatus()
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.NotFound, ""));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal("The service answered 404 Not Found.", ex.Message);
         Assert.Null(ex.RawBody);
     }
@@ -109,7 +109,7 @@ public class ErrorMappingTests
     public async Task NumericErrorCode_IsKeptAsText()
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.BadRequest, """{"error":{"message":"bad","type":"x","param":null,"code":1234}}"""));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal("1234", ex.ErrorCode);
     }
 
@@ -120,7 +120,7 @@ public class ErrorMappingTests
     public async Task SuccessWithABodyThatIsNotAJob_IsAProtocolError(string body)
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.OK, body, ("x-request-id", "req_p")));
-        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(200, ex.StatusCode);
         Assert.Equal("req_p", ex.RequestId);
         Assert.Equal("/fine_tuning/jobs/ftjob-1", ex.Path);
@@ -133,7 +133,7 @@ public class ErrorMappingTests
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.Unauthorized,
             $$$"""{"error":{"message":"Incorrect API key provided: {{{Key}}}. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"""));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal("invalid_api_key", ex.ErrorCode);
         Assert.Equal(ServiceErrorKind.Authentication, ex.Kind);
         Assert.StartsWith("Incorrect API key provided: ", ex.Message);
@@ -145,7 +145,7 @@ public class ErrorMappingTests
     public async Task KeyEchoedInARawBody_IsMaskedInMessageAndRawBody()
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.Forbidden, $"proxy rejected Authorization: Bearer {Key}"));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.DoesNotContain(Key, ex.Message);
         Assert.DoesNotContain(Key, ex.RawBody);
         Assert.Contains("proxy rejected", ex.RawBody);
@@ -155,7 +155,7 @@ public class ErrorMappingTests
     public async Task KeyInASuccessBodyThatIsNotJson_IsMasked()
     {
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.OK, $"debug: key={Key}"));
-        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.DoesNotContain(Key, ex.ToString());
     }
 
@@ -163,7 +163,7 @@ public class ErrorMappingTests
     public async Task KeyInATransportFailure_IsMasked()
     {
         using var t = NoRetries(new FakeHandler().Throw(new HttpRequestException($"proxy error for header Authorization: Bearer {Key}")));
-        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.DoesNotContain(Key, ex.Message);
         Assert.Contains("proxy error", ex.Message);
     }
@@ -180,7 +180,7 @@ public class ErrorMappingTests
         };
         using var t = NoRetries(new FakeHandler().Then(HttpStatusCode.Unauthorized,
             $$$"""{"error":{"code":"401","message":"Access denied due to invalid subscription key {{{azureKey}}}."}}"""), options);
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Contains("Access denied", ex.Message);
         Assert.DoesNotContain(azureKey, ex.Message);
     }
@@ -195,7 +195,7 @@ public class ErrorMappingTests
             using var t = new TestClient(new FakeHandler()
                 .Then(HttpStatusCode.InternalServerError, $"oops {Key}")
                 .Then(HttpStatusCode.OK, Payloads.Job("ftjob-1")));
-            await t.Client.CreateJobAsync(new CreateJobRequest { Model = "m", TrainingFile = "f", Suffix = Key });
+            await t.Client.Jobs.CreateAsync(new CreateJobRequest { Model = "m", TrainingFile = "f", Suffix = Key });
         }
         finally
         {

@@ -18,7 +18,7 @@ public class GraderTests
     public async Task Validate_posts_the_grader_under_its_key()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, $$"""{"grader":{{Exact.GetRawText()}}}"""));
-        var answer = await t.Client.ValidateGraderAsync(Exact);
+        var answer = await t.Client.Graders.ValidateAsync(Exact);
         var r = Assert.Single(t.Handler.Requests);
         Assert.Equal(HttpMethod.Post, r.Method);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/alpha/graders/validate", r.Uri.AbsoluteUri);
@@ -34,8 +34,8 @@ public class GraderTests
     {
         const string Result = """{"reward":1.0,"metadata":{"name":"exact","type":"string_check","errors":{}},"sub_rewards":{},"model_grader_token_usage_per_model":{}}""";
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Result).Then(HttpStatusCode.OK, Result));
-        await t.Client.RunGraderAsync(new RunGraderRequest { Grader = Exact, Item = Json("""{"answer":"Paris"}"""), ModelSample = "Paris" });
-        await t.Client.RunGraderAsync(new RunGraderRequest { Grader = Exact, ModelSample = "" });
+        await t.Client.Graders.RunAsync(new RunGraderRequest { Grader = Exact, Item = Json("""{"answer":"Paris"}"""), ModelSample = "Paris" });
+        await t.Client.Graders.RunAsync(new RunGraderRequest { Grader = Exact, ModelSample = "" });
         var first = JsonDocument.Parse(t.Handler.Requests[0].Body).RootElement;
         Assert.Equal("https://api.openai.com/v1/fine_tuning/alpha/graders/run", t.Handler.Requests[0].Uri.AbsoluteUri);
         Assert.Equal(new[] { "grader", "item", "model_sample" }, first.EnumerateObject().Select(p => p.Name));
@@ -82,9 +82,9 @@ public class GraderTests
     public async Task Something_that_is_not_a_grader_is_refused_before_any_request(string grader)
     {
         using var t = new TestClient(new FakeHandler());
-        var ex = await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.ValidateGraderAsync(Json(grader)));
+        var ex = await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.Graders.ValidateAsync(Json(grader)));
         Assert.Equal("Grader", ex.ParamName);
-        await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.RunGraderAsync(new RunGraderRequest { Grader = Json(grader), ModelSample = "x" }));
+        await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.Graders.RunAsync(new RunGraderRequest { Grader = Json(grader), ModelSample = "x" }));
         Assert.Empty(t.Handler.Requests);
     }
 }

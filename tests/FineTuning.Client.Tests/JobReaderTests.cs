@@ -102,7 +102,7 @@ public class JobReaderTests
         const string json = """{"\u0069d":"ftjob-escaped","status":"running","x":1}""";
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, json));
 
-        var job = await t.Client.GetJobAsync("ftjob-escaped");
+        var job = await t.Client.Jobs.GetAsync("ftjob-escaped");
 
         Assert.Equal("ftjob-escaped", job.Id);
         Assert.Equal("running", job.Status);
@@ -114,7 +114,7 @@ public class JobReaderTests
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, """{"id":42}"""));
 
-        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
 
         Assert.Contains("not the expected JSON", ex.Message);
     }

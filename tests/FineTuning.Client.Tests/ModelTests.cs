@@ -17,9 +17,9 @@ public class ModelTests
             .Then(HttpStatusCode.OK, """{"object":"list","data":[{"id":"gpt-4o-mini-2024-07-18","object":"model","created":1721172741,"owned_by":"system"}]}""")
             .Then(HttpStatusCode.OK, $$"""{"id":"{{FineTuned}}","object":"model","created":1760000000,"owned_by":"acme","shutdown_date":null}""")
             .Then(HttpStatusCode.OK, $$"""{"id":"{{FineTuned}}","object":"model","deleted":true}"""));
-        var list = await t.Client.ListModelsAsync();
-        var one = await t.Client.GetModelAsync(FineTuned);
-        var deleted = await t.Client.DeleteModelAsync(FineTuned);
+        var list = await t.Client.Models.ListAsync();
+        var one = await t.Client.Models.GetAsync(FineTuned);
+        var deleted = await t.Client.Models.DeleteAsync(FineTuned);
         var r = t.Handler.Requests;
         Assert.Equal(HttpMethod.Get, r[0].Method);
         Assert.Equal("https://api.openai.com/v1/models", r[0].Uri.AbsoluteUri);

@@ -19,7 +19,7 @@ public class OutOfRangeTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.TooManyRequests, """{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""", (header, value))
             .Then(HttpStatusCode.OK, Payloads.SucceededJob), options);
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(ServiceErrorKind.RateLimited, ex.Kind);
         Assert.Empty(t.Delays);   // a wait beyond the cap is not taken
         Assert.Single(t.Handler.Requests);
@@ -51,7 +51,7 @@ public class OutOfRangeTests
         var json = System.Text.RegularExpressions.Regex.Replace(Payloads.SucceededJob, "\"" + field + "\"\\s*:\\s*[^,}\\n]+", "\"" + field + "\": " + value);
         Assert.Contains(value, json);
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, json));
-        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Contains(field, ex.Message);
         Assert.Contains("out of range", ex.Message);
     }
@@ -61,7 +61,7 @@ public class OutOfRangeTests
     {
         var json = System.Text.RegularExpressions.Regex.Replace(Payloads.SucceededJob, "\"trained_tokens\"\\s*:\\s*[^,}\\n]+", "\"trained_tokens\": 9.0e15");
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, json));
-        var job = await t.Client.GetJobAsync("ftjob-1");
+        var job = await t.Client.Jobs.GetAsync("ftjob-1");
         Assert.Equal(9_000_000_000_000_000L, job.TrainedTokens);
     }
 }

@@ -125,7 +125,7 @@ public class PagingTests
             .Then(HttpStatusCode.OK, Payloads.Page(true, Payloads.Job("ftjob-3"), Payloads.Job("ftjob-2")))
             .Then(HttpStatusCode.OK, Payloads.Page(false, Payloads.Job("ftjob-1"))));
         var metadata = new Dictionary<string, string> { ["team"] = "search" };
-        var pager = new Pager<FineTuningJob>((after, limit, ct) => t.Client.ListJobsAsync(after, limit, metadata, ct), j => j.Id, pageSize: 2);
+        var pager = new Pager<FineTuningJob>((after, limit, ct) => t.Client.Jobs.ListAsync(after, limit, metadata, ct), j => j.Id, pageSize: 2);
         var jobs = await pager.ToListAsync();
         Assert.Equal(new[] { "ftjob-5", "ftjob-4", "ftjob-3", "ftjob-2", "ftjob-1" }, jobs.Select(j => j.Id));
         var queries = t.Handler.Requests.Select(r => Uri.UnescapeDataString(r.Uri.Query)).ToList();

@@ -19,7 +19,7 @@ public class PermissionTests
     public async Task Listing_sends_the_filters_as_the_reference_names_them_and_marks_each_permission_with_its_checkpoint()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Page));
-        var page = await t.Client.ListCheckpointPermissionsAsync(Checkpoint, "proj_b", "cp_9", 5, "ascending");
+        var page = await t.Client.Permissions.ListAsync(Checkpoint, "proj_b", "cp_9", 5, "ascending");
         var r = Assert.Single(t.Handler.Requests);
         Assert.Equal(HttpMethod.Get, r.Method);
         Assert.Equal($"https://api.openai.com/v1/fine_tuning/checkpoints/{Escaped}/permissions?after=cp_9&limit=5&project_id=proj_b&order=ascending", r.Uri.AbsoluteUri);
@@ -33,7 +33,7 @@ public class PermissionTests
     public async Task Listing_without_filters_sends_no_query()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Page));
-        await t.Client.ListCheckpointPermissionsAsync(Checkpoint, null, null, null);
+        await t.Client.Permissions.ListAsync(Checkpoint, null, null, null);
         Assert.Equal($"https://api.openai.com/v1/fine_tuning/checkpoints/{Escaped}/permissions", t.Handler.Requests[0].Uri.AbsoluteUri);
     }
 
@@ -41,7 +41,7 @@ public class PermissionTests
     public async Task Granting_posts_the_project_ids_and_returns_the_new_permissions()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Page));
-        var created = await t.Client.CreateCheckpointPermissionsAsync(Checkpoint, new[] { "proj_a", "proj_b" });
+        var created = await t.Client.Permissions.CreateAsync(Checkpoint, new[] { "proj_a", "proj_b" });
         var r = t.Handler.Requests[0];
         Assert.Equal(HttpMethod.Post, r.Method);
         Assert.Equal($"https://api.openai.com/v1/fine_tuning/checkpoints/{Escaped}/permissions", r.Uri.AbsoluteUri);
@@ -55,7 +55,7 @@ public class PermissionTests
     public async Task Revoking_deletes_the_permission_under_its_checkpoint()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, """{"id":"cp_1","object":"checkpoint.permission","deleted":true}"""));
-        var result = await t.Client.DeleteCheckpointPermissionAsync(Checkpoint, "cp_1");
+        var result = await t.Client.Permissions.DeleteAsync(Checkpoint, "cp_1");
         var r = t.Handler.Requests[0];
         Assert.Equal(HttpMethod.Delete, r.Method);
         Assert.Equal($"https://api.openai.com/v1/fine_tuning/checkpoints/{Escaped}/permissions/cp_1", r.Uri.AbsoluteUri);

@@ -22,7 +22,7 @@ public class RedirectTests
     {
         var handler = new FakeHandler().Then(HttpStatusCode.Found, "", ("Location", location));
         using var t = AzureClient(handler);
-        var ex = await Assert.ThrowsAsync<FineTuningRedirectException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningRedirectException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.True(ex.CrossOrigin);
         Assert.Contains("another origin", ex.Message);
         Assert.Contains("https://res.openai.azure.com", ex.Message);
@@ -36,7 +36,7 @@ public class RedirectTests
             .Then(HttpStatusCode.TemporaryRedirect, "", ("Location", "/openai/v1/fine_tuning/jobs/ftjob-moved"))
             .Then(HttpStatusCode.OK, Payloads.SucceededJob);
         using var t = AzureClient(handler);
-        var job = await t.Client.GetJobAsync("ftjob-1");
+        var job = await t.Client.Jobs.GetAsync("ftjob-1");
         Assert.Equal(2, handler.Requests.Count);
         Assert.Equal("/openai/v1/fine_tuning/jobs/ftjob-moved", handler.Requests[1].Uri.AbsolutePath);
         Assert.Equal(TestClient.Key, handler.Requests[1].Header("api-key"));
@@ -50,7 +50,7 @@ public class RedirectTests
             .Then(HttpStatusCode.SeeOther, "", ("Location", "https://res.openai.azure.com/openai/v1/fine_tuning/jobs/ftjob-1"))
             .Then(HttpStatusCode.OK, Payloads.SucceededJob);
         using var t = AzureClient(handler);
-        await t.Client.CancelJobAsync("ftjob-1");
+        await t.Client.Jobs.CancelAsync("ftjob-1");
         Assert.Equal(HttpMethod.Post, handler.Requests[0].Method);
         Assert.Equal(HttpMethod.Get, handler.Requests[1].Method);
     }
@@ -61,7 +61,7 @@ public class RedirectTests
         var handler = new FakeHandler();
         for (var i = 0; i < 20; i++) handler.Then(HttpStatusCode.Found, "", ("Location", $"/openai/v1/loop/{i}"));
         using var t = AzureClient(handler);
-        var ex = await Assert.ThrowsAsync<FineTuningRedirectException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningRedirectException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.False(ex.CrossOrigin);
         Assert.Equal(FineTuningClient.MaxRedirects + 1, handler.Requests.Count);
     }

@@ -24,7 +24,7 @@ public class RetryTests
             .Then((HttpStatusCode)status, """{"error":{"message":"busy","type":"server_error","param":null,"code":null}}""")
             .Then((HttpStatusCode)status, "{}")
             .Then(HttpStatusCode.OK, Ok));
-        var job = await t.Client.GetJobAsync("ftjob-ok");
+        var job = await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal("ftjob-ok", job.Id);
         Assert.Equal(3, t.Handler.Requests.Count);
         Assert.Equal(new[] { S(0.5), S(1.0) }, t.Delays);
@@ -40,7 +40,7 @@ public class RetryTests
     {
         using var t = new TestClient(new FakeHandler().Then((HttpStatusCode)status,
             """{"error":{"message":"nope","type":"invalid_request_error","param":null,"code":null}}""").Then(HttpStatusCode.OK, Ok));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Equal(status, ex.StatusCode);
         Assert.Equal(1, ex.Attempts);
         Assert.Single(t.Handler.Requests);
@@ -53,7 +53,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.InternalServerError,
             """{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}""",
             ("x-request-id", "req_500")));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Equal(3, t.Handler.Requests.Count);
         Assert.Equal(3, ex.Attempts);
         Assert.Equal(ServiceErrorKind.ServerError, ex.Kind);
@@ -71,7 +71,7 @@ public class RetryTests
         var options = new ConnectionOptions { ApiKey = FineTuningConnection.ToSecureString(TestClient.Key), MaxRetries = maxRetries };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.ServiceUnavailable, "{}"), options);
         Assert.Equal(maxRetries, t.Client.Retry.MaxRetries);
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Equal(maxRetries + 1, t.Handler.Requests.Count);
         Assert.Equal(maxRetries + 1, ex.Attempts);
         Assert.Equal(expectedDelays.Select(S), t.Delays);
@@ -99,7 +99,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.TooManyRequests, "{}", ("retry-after-ms", "1500"), ("retry-after", "30"))
             .Then(HttpStatusCode.OK, Ok));
-        await t.Client.GetJobAsync("ftjob-ok");
+        await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal(new[] { TimeSpan.FromMilliseconds(1500) }, t.Delays);
     }
 
@@ -109,7 +109,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.TooManyRequests, "{}", ("x-ms-retry-after-ms", "750"))
             .Then(HttpStatusCode.OK, Ok));
-        await t.Client.GetJobAsync("ftjob-ok");
+        await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal(new[] { TimeSpan.FromMilliseconds(750) }, t.Delays);
     }
 
@@ -122,7 +122,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.TooManyRequests, "{}", ("retry-after", header))
             .Then(HttpStatusCode.OK, Ok));
-        await t.Client.GetJobAsync("ftjob-ok");
+        await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal(new[] { S(seconds) }, t.Delays);
     }
 
@@ -133,7 +133,7 @@ public class RetryTests
             .Then(HttpStatusCode.ServiceUnavailable, "{}", ("retry-after", "Sat, 01 Mar 2025 12:00:20 GMT"))
             .Then(HttpStatusCode.OK, Ok));
         t.Now = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        await t.Client.GetJobAsync("ftjob-ok");
+        await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal(new[] { S(20) }, t.Delays);
     }
 
@@ -147,7 +147,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.TooManyRequests, "{}", ("retry-after", header))
             .Then(HttpStatusCode.OK, Ok));
-        await t.Client.GetJobAsync("ftjob-ok");
+        await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal(new[] { S(0.5) }, t.Delays);
     }
 
@@ -161,7 +161,7 @@ public class RetryTests
             .Then(HttpStatusCode.TooManyRequests,
                 """{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}""", (header, value))
             .Then(HttpStatusCode.OK, Ok));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal("rate_limit_exceeded", ex.ErrorCode);
         Assert.Equal(ServiceErrorKind.RateLimited, ex.Kind);
@@ -175,7 +175,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.InternalServerError, "{}", ("x-should-retry", "false"))
             .Then(HttpStatusCode.OK, Ok));
-        await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Single(t.Handler.Requests);
     }
 
@@ -185,7 +185,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.BadRequest, "{}", ("x-should-retry", "true"))
             .Then(HttpStatusCode.OK, Ok));
-        var job = await t.Client.GetJobAsync("ftjob-ok");
+        var job = await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal("ftjob-ok", job.Id);
         Assert.Equal(2, t.Handler.Requests.Count);
     }
@@ -197,7 +197,7 @@ public class RetryTests
             .Then(HttpStatusCode.TooManyRequests,
                 """{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""")
             .Then(HttpStatusCode.OK, Ok));
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Single(t.Handler.Requests);
         Assert.Equal(ServiceErrorKind.QuotaExceeded, ex.Kind);
         Assert.Equal("insufficient_quota", ex.ErrorCode);
@@ -210,7 +210,7 @@ public class RetryTests
         using var t = new TestClient(new FakeHandler()
             .Throw(new HttpRequestException("Connection refused (api.openai.com:443)"))
             .Then(HttpStatusCode.OK, Ok));
-        var job = await t.Client.GetJobAsync("ftjob-ok");
+        var job = await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal("ftjob-ok", job.Id);
         Assert.Equal(new[] { S(0.5) }, t.Delays);
     }
@@ -219,7 +219,7 @@ public class RetryTests
     public async Task ConnectionFailure_EveryTime_BecomesTransportException()
     {
         using var t = new TestClient(new FakeHandler().Throw(new HttpRequestException("Connection refused", new IOException("socket closed"))));
-        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.Equal(3, t.Handler.Requests.Count);
         Assert.Equal(3, ex.Attempts);
         Assert.False(ex.IsTimeout);
@@ -239,7 +239,7 @@ public class RetryTests
             cts.Cancel();
             return Task.Delay(d, ct); // the real wait, now cancelled
         };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.GetJobAsync("ftjob-x", cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.Jobs.GetAsync("ftjob-x", cts.Token));
         Assert.Single(t.Handler.Requests);
         Assert.Single(t.Delays);
     }
@@ -250,7 +250,7 @@ public class RetryTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Ok));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.GetJobAsync("ftjob-x", cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.Jobs.GetAsync("ftjob-x", cts.Token));
         Assert.Empty(t.Handler.Requests);
     }
 
@@ -264,7 +264,7 @@ public class RetryTests
             await Task.Delay(Timeout.Infinite, ct);
             throw new InvalidOperationException("unreachable");
         }));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.GetJobAsync("ftjob-x", cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.Jobs.GetAsync("ftjob-x", cts.Token));
         Assert.Single(t.Handler.Requests);
         Assert.Empty(t.Delays);
     }
@@ -278,7 +278,7 @@ public class RetryTests
             await Task.Delay(Timeout.Infinite, ct);
             throw new InvalidOperationException("unreachable");
         }), options);
-        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         Assert.True(ex.IsTimeout);
         Assert.Equal(3, ex.Attempts);
         Assert.Equal(3, t.Handler.Requests.Count);
@@ -296,7 +296,7 @@ public class RetryTests
                 throw new InvalidOperationException("unreachable");
             })
             .Then(HttpStatusCode.OK, Ok), options);
-        var job = await t.Client.GetJobAsync("ftjob-ok");
+        var job = await t.Client.Jobs.GetAsync("ftjob-ok");
         Assert.Equal("ftjob-ok", job.Id);
         Assert.Equal(2, t.Handler.Requests.Count);
     }
@@ -308,7 +308,7 @@ public class RetryTests
             .Then(HttpStatusCode.BadGateway, "<html>bad gateway</html>")
             .Then(HttpStatusCode.ServiceUnavailable, "{}")
             .Then(HttpStatusCode.OK, Ok));
-        await t.Client.CreateJobAsync(new CreateJobRequest { Model = "gpt-4o-mini", TrainingFile = "file-abc" });
+        await t.Client.Jobs.CreateAsync(new CreateJobRequest { Model = "gpt-4o-mini", TrainingFile = "file-abc" });
         var r = t.Handler.Requests;
         Assert.Equal(3, r.Count);
         Assert.Null(r[0].Header("x-stainless-retry-count"));
@@ -330,7 +330,7 @@ public class RetryTests
                 .Then(HttpStatusCode.TooManyRequests, "{}", ("retry-after", "2"))
                 .Throw(new HttpRequestException("connection reset"))
                 .Then(HttpStatusCode.OK, Ok));
-            await t.Client.GetJobAsync("ftjob-ok");
+            await t.Client.Jobs.GetAsync("ftjob-ok");
         }
         finally
         {

@@ -21,7 +21,7 @@ public class SecretEchoTests
         var options = TestClient.Azure();
         options.MaxRetries = 0;
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.Unauthorized, body, ("apim-request-id", Key)), options);
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.Equal(ServiceErrorKind.Authentication, ex.Kind);
         Assert.Equal("****", ex.Param);
         Assert.Equal("****", ex.ErrorCode);
@@ -35,7 +35,7 @@ public class SecretEchoTests
         var options = TestClient.Azure();
         options.MaxRetries = 0;
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.Forbidden, $"<html>api-key {Key} refused</html>"), options);
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         Assert.NotNull(ex.RawBody);
         foreach (var text in TextProperties(ex)) Assert.DoesNotContain(Key, text);
     }
@@ -44,7 +44,7 @@ public class SecretEchoTests
     public async Task KeyEchoedInASuccessBodyThatIsNotJson_IsMaskedInTheProtocolError()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, $"not json {Key}", ("x-request-id", Key)));
-        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.GetJobAsync("ftjob-1"));
+        var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         foreach (var text in TextProperties(ex)) Assert.DoesNotContain(Key, text);
     }
 }

@@ -50,7 +50,7 @@ public class TerminalTextTests
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.BadRequest,
             """{"error":{"message":"bad \u001b]0;T\u0007 input","type":"t\u001b[1m","param":"p\u009b","code":"c\u001b[2J"}}"""), new ConnectionOptions { ApiKey = FineTuningConnection.ToSecureString(TestClient.Key), MaxRetries = 0 });
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.GetJobAsync("ftjob-x"));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => t.Client.Jobs.GetAsync("ftjob-x"));
         foreach (var text in new[] { ex.Message, ex.ErrorType, ex.Param, ex.ErrorCode, ex.RawBody, ex.Path })
             Assert.False(TerminalText.NeedsCleaning(text), text);
         Assert.Equal("bad \u241b]0;T\u2407 input", ex.Message);

@@ -30,7 +30,7 @@ public class WireTests
             Project = "proj_456",
         };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job), options);
-        await t.Client.GetJobAsync("ftjob-abc");
+        await t.Client.Jobs.GetAsync("ftjob-abc");
         var r = Assert.Single(t.Handler.Requests);
         Assert.Equal(HttpMethod.Get, r.Method);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc", r.Uri.AbsoluteUri);
@@ -46,7 +46,7 @@ public class WireTests
     public async Task OpenAI_WithoutOrganizationOrProject_SendsNeitherHeader()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
-        await t.Client.GetJobAsync("ftjob-abc");
+        await t.Client.Jobs.GetAsync("ftjob-abc");
         var r = t.Handler.Requests[0];
         Assert.Null(r.Header("OpenAI-Organization"));
         Assert.Null(r.Header("OpenAI-Project"));
@@ -63,7 +63,7 @@ public class WireTests
             ApiKey = FineTuningConnection.ToSecureString(Key),
         };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false, Job)), options);
-        await t.Client.ListJobsAsync("ftjob-1", 5);
+        await t.Client.Jobs.ListAsync("ftjob-1", 5);
         var r = t.Handler.Requests[0];
         Assert.Equal("https://res.openai.azure.com/openai/fine_tuning/jobs?after=ftjob-1&limit=5&api-version=2024-10-21", r.Uri.AbsoluteUri);
         Assert.Equal(Key, r.Header("api-key"));
@@ -81,7 +81,7 @@ public class WireTests
             ApiKey = FineTuningConnection.ToSecureString(Key),
         };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job), options);
-        await t.Client.CancelJobAsync("ftjob-abc");
+        await t.Client.Jobs.CancelAsync("ftjob-abc");
         Assert.Equal("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc/cancel?api-version=2025-04-01-preview",
             t.Handler.Requests[0].Uri.AbsoluteUri);
     }
@@ -98,7 +98,7 @@ public class WireTests
         };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job), options);
         Assert.Equal(AuthenticationMode.AccessToken, t.Connection.Authentication);
-        await t.Client.GetJobAsync("ftjob-abc");
+        await t.Client.Jobs.GetAsync("ftjob-abc");
         var r = t.Handler.Requests[0];
         Assert.Equal("https://res.openai.azure.com/openai/v1/fine_tuning/jobs/ftjob-abc", r.Uri.AbsoluteUri);
         Assert.Equal("Bearer " + token, r.Header("Authorization"));
@@ -110,7 +110,7 @@ public class WireTests
     {
         var options = new ConnectionOptions { Kind = ServiceKind.Compatible, BaseUri = new Uri("http://localhost:8080/v1/") };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","created_at":1}"""), options);
-        await t.Client.GetFileAsync("file-1");
+        await t.Client.Files.GetAsync("file-1");
         var r = t.Handler.Requests[0];
         Assert.Equal("http://localhost:8080/v1/files/file-1", r.Uri.AbsoluteUri);
         Assert.Null(r.Header("Authorization")); // no key configured, none sent
@@ -121,7 +121,7 @@ public class WireTests
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));
         var metadata = new Dictionary<string, string> { ["team"] = "search", ["note"] = "a b&c=d" };
-        await t.Client.ListJobsAsync("ftjob-9", 20, metadata);
+        await t.Client.Jobs.ListAsync("ftjob-9", 20, metadata);
         var uri = t.Handler.Requests[0].Uri;
         Assert.Equal("/v1/fine_tuning/jobs", uri.AbsolutePath);
         Assert.Equal(new[]
@@ -139,10 +139,10 @@ public class WireTests
     public async Task ListJobs_WithoutMetadata_SendsTheLiteralNull()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));
-        await t.Client.ListJobsAsync(null, 5, null, default, withoutMetadata: true);
+        await t.Client.Jobs.ListAsync(null, 5, null, default, withoutMetadata: true);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs?limit=5&metadata=null", t.Handler.Requests[0].Uri.AbsoluteUri);
         await Assert.ThrowsAsync<ParameterValidationException>(() =>
-            t.Client.ListJobsAsync(null, 5, new Dictionary<string, string> { ["a"] = "b" }, default, withoutMetadata: true));
+            t.Client.Jobs.ListAsync(null, 5, new Dictionary<string, string> { ["a"] = "b" }, default, withoutMetadata: true));
         Assert.Single(t.Handler.Requests);
     }
 
@@ -150,7 +150,7 @@ public class WireTests
     public async Task ListJobs_WithoutArguments_SendsNoQuery()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Payloads.Page(false)));
-        await t.Client.ListJobsAsync(null, null);
+        await t.Client.Jobs.ListAsync(null, null);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs", t.Handler.Requests[0].Uri.AbsoluteUri);
     }
 
@@ -161,8 +161,8 @@ public class WireTests
         using var t = new TestClient(new FakeHandler()
             .Then(HttpStatusCode.OK, events)
             .Then(HttpStatusCode.OK, """{"object":"list","data":[],"has_more":false,"first_id":null,"last_id":null}"""));
-        var page = await t.Client.ListEventsAsync("ftjob-abc", "ftevent-1", 50);
-        await t.Client.ListCheckpointsAsync("ftjob-abc", null, 10);
+        var page = await t.Client.Jobs.ListEventsAsync("ftjob-abc", "ftevent-1", 50);
+        await t.Client.Jobs.ListCheckpointsAsync("ftjob-abc", null, 10);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc/events?after=ftevent-1&limit=50", t.Handler.Requests[0].Uri.AbsoluteUri);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs/ftjob-abc/checkpoints?limit=10", t.Handler.Requests[1].Uri.AbsoluteUri);
         Assert.Equal("ftjob-abc", Assert.Single(page.Data).JobId);
@@ -177,9 +177,9 @@ public class WireTests
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
         var call = action switch
         {
-            "cancel" => t.Client.CancelJobAsync("ftjob-abc"),
-            "pause" => t.Client.PauseJobAsync("ftjob-abc"),
-            _ => t.Client.ResumeJobAsync("ftjob-abc"),
+            "cancel" => t.Client.Jobs.CancelAsync("ftjob-abc"),
+            "pause" => t.Client.Jobs.PauseAsync("ftjob-abc"),
+            _ => t.Client.Jobs.ResumeAsync("ftjob-abc"),
         };
         await call;
         var r = t.Handler.Requests[0];
@@ -192,7 +192,7 @@ public class WireTests
     public async Task Ids_AreEscapedAsOnePathSegment()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
-        await t.Client.GetJobAsync("../files?x=1");
+        await t.Client.Jobs.GetAsync("../files?x=1");
         var uri = t.Handler.Requests[0].Uri;
         Assert.Equal("/v1/fine_tuning/jobs/..%2Ffiles%3Fx%3D1", uri.AbsolutePath);
         Assert.Equal(string.Empty, uri.Query);
@@ -203,7 +203,7 @@ public class WireTests
     {
         using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)), TestClient.Azure("2024-10-21"));
         Assert.True(t.Client.HasAzureCalls);
-        var deleted = await t.Client.DeleteJobAsync("ftjob-abc");
+        var deleted = await t.Client.Jobs.DeleteAsync("ftjob-abc");
         var r = Assert.Single(t.Handler.Requests);
         Assert.Equal(HttpMethod.Delete, r.Method);
         Assert.Equal("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc?api-version=2024-10-21", r.Uri.AbsoluteUri);
@@ -221,7 +221,7 @@ public class WireTests
         {
             using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.Created,
                 """{"id":"file-9","object":"file","bytes":10,"created_at":1,"filename":"train.jsonl","purpose":"fine-tune","status":"pending"}"""), options);
-            var file = await t.Client.ImportFileAsync(new Uri(sas), "train.jsonl");
+            var file = await t.Client.Files.ImportAsync(new Uri(sas), "train.jsonl");
             var r = Assert.Single(t.Handler.Requests);
             Assert.Equal(HttpMethod.Post, r.Method);
             Assert.Equal("https://res.openai.azure.com/openai/files/import?api-version=2025-04-01-preview", r.Uri.AbsoluteUri);
@@ -246,7 +246,7 @@ public class WireTests
     public async Task ImportFile_RefusesABadUrlOrNameBeforeSending(string url, string name, string parameter)
     {
         using var t = new TestClient(new FakeHandler(), TestClient.Azure());
-        var ex = await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.ImportFileAsync(new Uri(url), name));
+        var ex = await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.Files.ImportAsync(new Uri(url), name));
         Assert.Equal(parameter, ex.ParamName);
         Assert.Empty(t.Handler.Requests);
     }
@@ -255,7 +255,7 @@ public class WireTests
     public async Task ImportFile_OnOpenAI_IsRefusedBeforeAnythingIsSent()
     {
         using var t = new TestClient(new FakeHandler());
-        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.ImportFileAsync(new Uri("https://host/a.jsonl?sig=x"), "a.jsonl"));
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.Files.ImportAsync(new Uri("https://host/a.jsonl?sig=x"), "a.jsonl"));
         Assert.Contains("Add-FineTuningFile", ex.Message);
         Assert.Empty(t.Handler.Requests);
     }
@@ -263,14 +263,14 @@ public class WireTests
     [Theory]
     [InlineData("https://a.blob.core.windows.net/c/f.jsonl?sv=1&sig=abc", "https://a.blob.core.windows.net/c/f.jsonl?...")]
     [InlineData("https://a.blob.core.windows.net/c/f.jsonl", "https://a.blob.core.windows.net/c/f.jsonl")]
-    public void Redact_DropsOnlyTheQuery(string url, string shown) => Assert.Equal(shown, FineTuningClient.Redact(new Uri(url)));
+    public void Redact_DropsOnlyTheQuery(string url, string shown) => Assert.Equal(shown, FilesClient.Redact(new Uri(url)));
 
     [Fact]
     public async Task DeleteJob_OnOpenAI_IsRefusedBeforeAnythingIsSent()
     {
         using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.NoContent)));
         Assert.False(t.Client.HasAzureCalls);
-        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.DeleteJobAsync("ftjob-abc"));
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => t.Client.Jobs.DeleteAsync("ftjob-abc"));
         Assert.Contains("Stop-FineTuningJob", ex.Message);
         Assert.Empty(t.Handler.Requests);
     }
@@ -282,10 +282,10 @@ public class WireTests
             .Then(HttpStatusCode.OK, """{"object":"list","data":[],"has_more":false}""")
             .Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","deleted":true}""")
             .Then(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("step,train_loss\n1,0.5\n")) }));
-        await t.Client.ListFilesAsync("fine-tune", "file-0", 100, "asc");
-        var deleted = await t.Client.DeleteFileAsync("file-1");
+        await t.Client.Files.ListAsync("fine-tune", "file-0", 100, "asc");
+        var deleted = await t.Client.Files.DeleteAsync("file-1");
         using var sink = new MemoryStream();
-        var copied = await t.Client.DownloadFileContentAsync("file-1", sink);
+        var copied = await t.Client.Files.DownloadContentAsync("file-1", sink);
         var r = t.Handler.Requests;
         Assert.Equal("https://api.openai.com/v1/files?after=file-0&limit=100&purpose=fine-tune&order=asc", r[0].Uri.AbsoluteUri);
         Assert.Equal(HttpMethod.Delete, r[1].Method);
@@ -315,7 +315,7 @@ public class WireTests
             WandbTag = new[] { "t1" },
         };
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, Job));
-        await t.Client.CreateJobAsync(options.ToRequest());
+        await t.Client.Jobs.CreateAsync(options.ToRequest());
         var r = t.Handler.Requests[0];
         Assert.Equal(HttpMethod.Post, r.Method);
         Assert.Equal("https://api.openai.com/v1/fine_tuning/jobs", r.Uri.AbsoluteUri);
@@ -338,7 +338,7 @@ public class WireTests
             r.Headers.Location = new Uri("https://res.openai.azure.com/openai/fine_tuning/jobs/ftjob-abc");
             return r;
         }));
-        var job = await t.Client.CreateJobAsync(new CreateJobRequest { Model = "gpt-4o-mini", TrainingFile = "file-1" });
+        var job = await t.Client.Jobs.CreateAsync(new CreateJobRequest { Model = "gpt-4o-mini", TrainingFile = "file-1" });
         Assert.Equal("ftjob-abc", job.Id);
         Assert.Single(t.Handler.Requests);
     }
@@ -355,7 +355,7 @@ public class WireTests
             var reported = new List<long>();
             using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK,
                 """{"id":"file-abc123","object":"file","bytes":84,"created_at":1677610602,"filename":"train.jsonl","purpose":"fine-tune","status":"processed"}"""));
-            var file = await t.Client.UploadFileAsync(path, "fine-tune", progress: new SyncProgress(reported.Add));
+            var file = await t.Client.Files.UploadAsync(path, "fine-tune", progress: new SyncProgress(reported.Add));
             Assert.Equal("file-abc123", file.Id);
 
             var r = t.Handler.Requests[0];
@@ -385,7 +385,7 @@ public class WireTests
             var path = Path.Combine(dir.FullName, "data.jsonl");
             File.WriteAllText(path, "{}\n");
             using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","created_at":1}"""));
-            await t.Client.UploadFileAsync(path, "fine-tune", fileName: "my \"best\" données.jsonl");
+            await t.Client.Files.UploadAsync(path, "fine-tune", fileName: "my \"best\" données.jsonl");
             var parts = await ReadParts(t.Handler.Requests[0]);
             Assert.Equal("file", parts[1].Name);
             Assert.Equal("my %22best%22 donn%C3%A9es.jsonl", parts[1].FileName);
@@ -409,7 +409,7 @@ public class WireTests
             using var t = new TestClient(new FakeHandler()
                 .Then(HttpStatusCode.ServiceUnavailable, "{}")
                 .Then(HttpStatusCode.OK, """{"id":"file-1","object":"file","created_at":1}"""));
-            await t.Client.UploadFileAsync(path, "fine-tune");
+            await t.Client.Files.UploadAsync(path, "fine-tune");
             Assert.Equal(2, t.Handler.Requests.Count);
             foreach (var r in t.Handler.Requests)
             {
@@ -433,7 +433,7 @@ public class WireTests
             File.WriteAllText(path, "{}\n");
             using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK,
                 """{"id":"file-1","object":"file","created_at":1700000000,"expires_at":1700007200}"""));
-            var file = await t.Client.UploadFileAsync(path, "fine-tune", expiresAfterSeconds: 7200);
+            var file = await t.Client.Files.UploadAsync(path, "fine-tune", expiresAfterSeconds: 7200);
             var parts = await ReadParts(t.Handler.Requests[0]);
             Assert.Equal(new[] { "purpose", "expires_after[anchor]", "expires_after[seconds]", "file" }, parts.Select(p => p.Name));
             Assert.Equal("created_at", parts[1].Text);
@@ -456,7 +456,7 @@ public class WireTests
     public void FileLifetime_IsCheckedAgainstTheServicesRange(ServiceKind kind, long seconds, bool accepted)
     {
         using var t = new TestClient(new FakeHandler(), kind == ServiceKind.AzureOpenAI ? TestClient.Azure() : null);
-        var ex = Record.Exception(() => t.Client.EnsureValidFileLifetime(seconds));
+        var ex = Record.Exception(() => t.Client.Files.EnsureValidLifetime(seconds));
         if (accepted)
         {
             Assert.Null(ex);
@@ -473,7 +473,7 @@ public class WireTests
     public async Task Upload_WithALifetimeOutOfRange_FailsBeforeSending()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, "{}"));
-        await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.UploadFileAsync("/nonexistent/train.jsonl", "fine-tune", expiresAfterSeconds: 60));
+        await Assert.ThrowsAsync<ParameterValidationException>(() => t.Client.Files.UploadAsync("/nonexistent/train.jsonl", "fine-tune", expiresAfterSeconds: 60));
         Assert.Empty(t.Handler.Requests);
     }
 
@@ -483,9 +483,9 @@ public class WireTests
         using var t = new TestClient(new FakeHandler());
         foreach (var call in new Func<Task>[]
         {
-            () => t.Client.GetFileAsync("ftjob-abc"),
-            () => t.Client.DeleteFileAsync("ftjob-abc"),
-            () => t.Client.DownloadFileContentAsync("ftjob-abc", Stream.Null),
+            () => t.Client.Files.GetAsync("ftjob-abc"),
+            () => t.Client.Files.DeleteAsync("ftjob-abc"),
+            () => t.Client.Files.DownloadContentAsync("ftjob-abc", Stream.Null),
         })
         {
             var ex = await Assert.ThrowsAsync<ParameterValidationException>(call);
@@ -499,7 +499,7 @@ public class WireTests
     public async Task Upload_OfAMissingFile_FailsBeforeSending()
     {
         using var t = new TestClient(new FakeHandler().Then(HttpStatusCode.OK, "{}"));
-        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => t.Client.UploadFileAsync("/nonexistent/train.jsonl", "fine-tune"));
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => t.Client.Files.UploadAsync("/nonexistent/train.jsonl", "fine-tune"));
         Assert.Contains("/nonexistent/train.jsonl", ex.Message);
         Assert.Empty(t.Handler.Requests);
     }

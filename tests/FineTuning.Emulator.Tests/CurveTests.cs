@@ -28,7 +28,7 @@ public class CurveTests
         var job = await h.RunUntilAsync((await h.CreateAsync(t.Id, epochs: epochs, seed: 42, validation: v.Id)).Id, "succeeded", "failed");
         Assert.Equal("succeeded", job.Status);
         var steps = (await h.AllEventsAsync(job.Id)).Where(e => e.Type == "metrics").Select(e => e.Metrics!).OrderBy(m => m.Step).ToList();
-        var checkpoints = (await h.Client.ListCheckpointsAsync(job.Id, null, 10)).Data!.OrderBy(c => c.StepNumber).ToList();
+        var checkpoints = (await h.Client.Jobs.ListCheckpointsAsync(job.Id, null, 10)).Data!.OrderBy(c => c.StepNumber).ToList();
         return (steps, checkpoints);
     }
 

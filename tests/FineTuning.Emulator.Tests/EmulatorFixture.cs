@@ -46,7 +46,7 @@ internal sealed class Harness : IDisposable
     {
         var path = Path.Combine(Dir, Guid.NewGuid().ToString("N") + "-" + name);
         await File.WriteAllLinesAsync(path, lines);
-        return await Client.UploadFileAsync(path, purpose, name);
+        return await Client.Files.UploadAsync(path, purpose, name);
     }
 
     public async Task<FineTuningJob> CreateAsync(string fileId, int? epochs = null, int? batch = null, double? lr = null, long? seed = 5,
@@ -59,7 +59,7 @@ internal sealed class Harness : IDisposable
             LearningRateMultiplier = lr, Seed = seed, Method = method, Beta = beta, Suffix = suffix, Metadata = metadata,
         };
         options.Validate();
-        return await Client.CreateJobAsync(options.ToRequest());
+        return await Client.Jobs.CreateAsync(options.ToRequest());
     }
 
     /// <summary>Advances virtual time until the job is in one of the statuses.</summary>
@@ -67,7 +67,7 @@ internal sealed class Harness : IDisposable
     {
         for (var i = 0; i < 5000; i++)
         {
-            var job = await Client.GetJobAsync(jobId);
+            var job = await Client.Jobs.GetAsync(jobId);
             if (statuses.Contains(job.Status)) return job;
             Emulator.Clock.Advance(TimeSpan.FromSeconds(10));
         }
@@ -75,7 +75,7 @@ internal sealed class Harness : IDisposable
     }
 
     public async Task<List<FineTuningEvent>> AllEventsAsync(string jobId) =>
-        await new Pager<FineTuningEvent>((after, limit, ct) => Client.ListEventsAsync(jobId, after, limit, ct), e => e.Id, 100).ToListAsync();
+        await new Pager<FineTuningEvent>((after, limit, ct) => Client.Jobs.ListEventsAsync(jobId, after, limit, ct), e => e.Id, 100).ToListAsync();
 
     public void Dispose()
     {

@@ -76,7 +76,7 @@ public class GraderAndPermissionTests
         using var h = new Harness();
         var file = await h.UploadAsync(Harness.ChatLines(10));
         var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 3, batch: 5)).Id, "succeeded");
-        var checkpoint = (await h.Client.ListCheckpointsAsync(job.Id, null, 10)).Data[1].FineTunedModelCheckpoint!;
+        var checkpoint = (await h.Client.Jobs.ListCheckpointsAsync(job.Id, null, 10)).Data[1].FineTunedModelCheckpoint!;
         using var http = new HttpClient(h.Emulator.CreateHandler()) { BaseAddress = new Uri("http://localhost/v1/") };
         var path = $"fine_tuning/checkpoints/{Uri.EscapeDataString(checkpoint)}/permissions";
 

@@ -14,7 +14,7 @@ public class HttpEdgeOrderTests
     public async Task A_fault_never_answers_a_request_without_the_key()
     {
         using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, ApiKey = "sk-edge-key" });
-        emulator.Faults.Add(new FaultRule { PathPattern = "/files", StatusCode = 503, Count = 1 });
+        emulator.Faults.Add(new FineTuning.Client.EmulatorFault { Path = "/files", StatusCode = 503, Count = 1 });
         using var http = new HttpClient(emulator.CreateHandler());
 
         var anonymous = await http.GetAsync("http://localhost/v1/files");
@@ -32,7 +32,7 @@ public class HttpEdgeOrderTests
     {
         using var emulator = new FineTuningEmulator(new EmulatorOptions { ManualClock = true, ApiKey = "sk-edge-key" });
         var baseUri = emulator.StartListener();
-        emulator.Faults.Add(new FaultRule { DropConnection = true });
+        emulator.Faults.Add(new FineTuning.Client.EmulatorFault { DropConnection = true });
         using var http = new HttpClient();
 
         var anonymous = await http.GetAsync(baseUri + "/fine_tuning/jobs");
@@ -461,8 +461,8 @@ public class HttpEdgeHostTests
         await File.WriteAllLinesAsync(path, Harness.ChatLines(10));
         try
         {
-            var uploaded = await connection.Client.UploadFileAsync(path, "fine-tune", "train.jsonl");
-            var listed = await connection.Client.ListFilesAsync(null, null, 100);
+            var uploaded = await connection.Client.Files.UploadAsync(path, "fine-tune", "train.jsonl");
+            var listed = await connection.Client.Files.ListAsync(null, null, 100);
             Assert.Contains(listed.Data, f => f.Id == uploaded.Id);
         }
         finally

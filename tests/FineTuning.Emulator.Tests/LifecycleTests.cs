@@ -23,7 +23,7 @@ public class LifecycleTests
         for (var i = 0; i < 2000 && !JobStatus.IsFinal(job.Status); i++)
         {
             h.Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
-            job = await h.Client.GetJobAsync(job.Id);
+            job = await h.Client.Jobs.GetAsync(job.Id);
             if (seen[^1] != job.Status) seen.Add(job.Status);
         }
         Assert.Equal(new[] { "validating_files", "queued", "running", "succeeded" }, seen);
@@ -120,16 +120,16 @@ public class LifecycleTests
         var valid = await h.UploadAsync(Harness.ChatLines(5, "shape"), "valid.jsonl");
         var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 5, batch: 5, validation: valid.Id)).Id, "succeeded");
 
-        var checkpoints = (await h.Client.ListCheckpointsAsync(job.Id, null, 10)).Data;
+        var checkpoints = (await h.Client.Jobs.ListCheckpointsAsync(job.Id, null, 10)).Data;
         Assert.Equal(new long?[] { 10, 8, 6 }, checkpoints.Select(c => c.StepNumber));
         Assert.Equal(job.FineTunedModel, checkpoints[0].FineTunedModelCheckpoint);
         Assert.EndsWith(":ckpt-step-8", checkpoints[1].FineTunedModelCheckpoint);
         Assert.NotNull(checkpoints[0].Metrics!.FullValidLoss);
 
-        var result = await h.Client.GetFileAsync(job.ResultFiles![0]);
+        var result = await h.Client.Files.GetAsync(job.ResultFiles![0]);
         Assert.Equal("fine-tune-results", result.Purpose);
         using var content = new MemoryStream();
-        await h.Client.DownloadFileContentAsync(result.Id, content);
+        await h.Client.Files.DownloadContentAsync(result.Id, content);
         var csv = Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(content.ToArray())));
         var rows = csv.TrimEnd('\n').Split('\n');
         Assert.Equal("step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy", rows[0]);
@@ -147,11 +147,11 @@ public class LifecycleTests
         using var h = new Harness();
         var file = await h.UploadAsync(Harness.ChatLines(12));
         var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 3)).Id, "running");
-        var paused = await h.Client.PauseJobAsync(job.Id);
+        var paused = await h.Client.Jobs.PauseAsync(job.Id);
         Assert.Equal("paused", paused.Status);
         h.Emulator.Clock.Advance(TimeSpan.FromDays(1));
-        Assert.Equal("paused", (await h.Client.GetJobAsync(job.Id)).Status);
-        Assert.Equal("queued", (await h.Client.ResumeJobAsync(job.Id)).Status);
+        Assert.Equal("paused", (await h.Client.Jobs.GetAsync(job.Id)).Status);
+        Assert.Equal("queued", (await h.Client.Jobs.ResumeAsync(job.Id)).Status);
         Assert.Equal("succeeded", (await h.RunUntilAsync(job.Id, "succeeded", "failed")).Status);
     }
 
@@ -167,9 +167,9 @@ public class LifecycleTests
         if (status != "validating_files") job = await h.RunUntilAsync(job.Id, status);
         var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => action switch
         {
-            "cancel" => h.Client.CancelJobAsync(job.Id),
-            "pause" => h.Client.PauseJobAsync(job.Id),
-            _ => h.Client.ResumeJobAsync(job.Id),
+            "cancel" => h.Client.Jobs.CancelAsync(job.Id),
+            "pause" => h.Client.Jobs.PauseAsync(job.Id),
+            _ => h.Client.Jobs.ResumeAsync(job.Id),
         });
         Assert.Equal(400, ex.StatusCode);
         Assert.Contains($"Cannot {action} a job in status '{status}'", ex.Message);
@@ -181,10 +181,10 @@ public class LifecycleTests
         using var h = new Harness();
         var file = await h.UploadAsync(Harness.ChatLines(10));
         var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 3)).Id, "running");
-        var cancelled = await h.Client.CancelJobAsync(job.Id);
+        var cancelled = await h.Client.Jobs.CancelAsync(job.Id);
         Assert.Equal("cancelled", cancelled.Status);
         h.Emulator.Clock.Advance(TimeSpan.FromDays(1));
-        var later = await h.Client.GetJobAsync(job.Id);
+        var later = await h.Client.Jobs.GetAsync(job.Id);
         Assert.Equal("cancelled", later.Status);
         Assert.Null(later.FineTunedModel);
     }

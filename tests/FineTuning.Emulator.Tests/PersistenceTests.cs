@@ -38,10 +38,10 @@ public class PersistenceTests
             using var second = new Harness(new EmulatorOptions { ManualClock = true, StatePath = state });
             Assert.Equal(1, second.Emulator.JobCount);
             Assert.Equal(1, second.Emulator.FileCount);
-            var resumed = await second.Client.GetJobAsync(jobId);
+            var resumed = await second.Client.Jobs.GetAsync(jobId);
             Assert.Equal("running", resumed.Status);
             Assert.Equal(eventsBefore, (await second.AllEventsAsync(jobId)).Count);
-            Assert.Equal(fileId, (await second.Client.GetFileAsync(fileId)).Id);
+            Assert.Equal(fileId, (await second.Client.Files.GetAsync(fileId)).Id);
 
             var done = await second.RunUntilAsync(jobId, "succeeded", "failed");
             Assert.Equal("succeeded", done.Status);
@@ -64,13 +64,13 @@ public class PersistenceTests
             {
                 keep = (await h.UploadAsync(Harness.ChatLines(10))).Id;
                 var gone = (await h.UploadAsync(Harness.ChatLines(10))).Id;
-                await h.Client.DeleteFileAsync(gone);
+                await h.Client.Files.DeleteAsync(gone);
                 jobId = (await h.RunUntilAsync((await h.CreateAsync(keep, epochs: 1)).Id, "succeeded")).Id;
             }
             using var again = new Harness(new EmulatorOptions { ManualClock = true, StatePath = state });
-            var files = (await again.Client.ListFilesAsync(null, null, null)).Data.Select(f => f.Purpose).OrderBy(p => p).ToList();
+            var files = (await again.Client.Files.ListAsync(null, null, null)).Data.Select(f => f.Purpose).OrderBy(p => p).ToList();
             Assert.Equal(new[] { "fine-tune", "fine-tune-results" }, files);
-            var job = await again.Client.GetJobAsync(jobId);
+            var job = await again.Client.Jobs.GetAsync(jobId);
             Assert.Equal("succeeded", job.Status);
             Assert.Equal(2, Directory.GetFiles(Path.Combine(state, "files")).Length);
         }
@@ -92,13 +92,13 @@ public class PersistenceTests
             {
                 var path = Path.Combine(h.Dir, "brief.jsonl");
                 await File.WriteAllLinesAsync(path, Harness.ChatLines(10));
-                var file = await h.Client.UploadFileAsync(path, "fine-tune", expiresAfterSeconds: 3600);
+                var file = await h.Client.Files.UploadAsync(path, "fine-tune", expiresAfterSeconds: 3600);
                 (brief, expires) = (file.Id, file.ExpiresAt);
             }
             using var again = new Harness(new EmulatorOptions { ManualClock = true, StatePath = state });
-            Assert.Equal(expires, (await again.Client.GetFileAsync(brief)).ExpiresAt);
+            Assert.Equal(expires, (await again.Client.Files.GetAsync(brief)).ExpiresAt);
             again.Emulator.Clock.Advance(TimeSpan.FromHours(2));
-            var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => again.Client.GetFileAsync(brief));
+            var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => again.Client.Files.GetAsync(brief));
             Assert.Equal(404, gone.StatusCode);
             Assert.Empty(Directory.GetFiles(Path.Combine(state, "files")));
         }
@@ -122,7 +122,7 @@ public class PersistenceTests
             // A crash in the middle of the next save leaves a partial temporary file beside the snapshot.
             await File.WriteAllTextAsync(Path.Combine(state, "state.json.tmp"), "{\"version\":1,\"files\":[");
             using var again = new Harness(new EmulatorOptions { ManualClock = true, StatePath = state });
-            Assert.Equal(fileId, (await again.Client.GetFileAsync(fileId)).Id);
+            Assert.Equal(fileId, (await again.Client.Files.GetAsync(fileId)).Id);
         }
         finally
         {

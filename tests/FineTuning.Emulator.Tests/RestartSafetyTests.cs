@@ -19,7 +19,7 @@ public class RestartSafetyTests : IDisposable
     private static async Task<byte[]> Content(Harness h, string fileId)
     {
         using var copy = new MemoryStream();
-        await h.Client.DownloadFileContentAsync(fileId, copy);
+        await h.Client.Files.DownloadContentAsync(fileId, copy);
         return copy.ToArray();
     }
 
@@ -46,18 +46,18 @@ public class RestartSafetyTests : IDisposable
             Assert.NotEqual(firstJob, secondJob);
             Assert.Equal(2, h.Emulator.FileCount);
             Assert.Equal(2, h.Emulator.JobCount);
-            var files = (await h.Client.ListFilesAsync(null, null, null)).Data;
+            var files = (await h.Client.Files.ListAsync(null, null, null)).Data;
             Assert.Equal(new[] { "second.jsonl", "first.jsonl" }, files.Select(f => f.Filename));
             foreach (var (id, lines) in new[] { (firstFile, firstLines), (secondFile, secondLines) })
             {
                 var expected = Encoding.UTF8.GetBytes(string.Join(Environment.NewLine, lines) + Environment.NewLine);
-                var info = await h.Client.GetFileAsync(id);
+                var info = await h.Client.Files.GetAsync(id);
                 var content = await Content(h, id);
                 Assert.Equal(expected, content);
                 Assert.Equal(info.Bytes, content.LongLength);
             }
-            Assert.Equal(firstFile, (await h.Client.GetJobAsync(firstJob)).TrainingFile);
-            Assert.Equal(secondFile, (await h.Client.GetJobAsync(secondJob)).TrainingFile);
+            Assert.Equal(firstFile, (await h.Client.Jobs.GetAsync(firstJob)).TrainingFile);
+            Assert.Equal(secondFile, (await h.Client.Jobs.GetAsync(secondJob)).TrainingFile);
         }
     }
 
@@ -126,15 +126,15 @@ public class RestartSafetyTests : IDisposable
             var half = data.Length / 2;
             using (var h = Start())
             {
-                uploadId = (await h.Client.CreateUploadAsync(new CreateUploadRequest
+                uploadId = (await h.Client.Uploads.CreateAsync(new CreateUploadRequest
                 { Filename = "big.jsonl", Purpose = "fine-tune", Bytes = data.Length, MimeType = "text/jsonl" })).Id;
-                firstPart = (await h.Client.AddUploadPartAsync(uploadId, path, 0, half)).Id;
+                firstPart = (await h.Client.Uploads.AddPartAsync(uploadId, path, 0, half)).Id;
             }
             using (var h = Start())
             {
                 Assert.Equal(1, h.Emulator.UploadCount("pending"));
-                var secondPart = (await h.Client.AddUploadPartAsync(uploadId, path, half, data.Length - half)).Id;
-                var done = await h.Client.CompleteUploadAsync(uploadId, new CompleteUploadRequest { PartIds = { firstPart, secondPart } });
+                var secondPart = (await h.Client.Uploads.AddPartAsync(uploadId, path, half, data.Length - half)).Id;
+                var done = await h.Client.Uploads.CompleteAsync(uploadId, new CompleteUploadRequest { PartIds = { firstPart, secondPart } });
                 Assert.Equal("completed", done.Status);
                 Assert.Equal(data, await Content(h, done.File!.Id));
                 // The parts are gone once the file holds their bytes.
@@ -161,10 +161,10 @@ public class RestartSafetyTests : IDisposable
         {
             using (var h = Start())
             {
-                var upload = await h.Client.CreateUploadAsync(new CreateUploadRequest { Filename = "x.jsonl", Purpose = "fine-tune", Bytes = 2000, MimeType = "text/jsonl" });
-                await h.Client.AddUploadPartAsync(upload.Id, path, 0, 1000);
+                var upload = await h.Client.Uploads.CreateAsync(new CreateUploadRequest { Filename = "x.jsonl", Purpose = "fine-tune", Bytes = 2000, MimeType = "text/jsonl" });
+                await h.Client.Uploads.AddPartAsync(upload.Id, path, 0, 1000);
                 Assert.Single(Directory.GetFiles(Path.Combine(_state, "uploads")));
-                await h.Client.CancelUploadAsync(upload.Id);
+                await h.Client.Uploads.CancelAsync(upload.Id);
                 Assert.Empty(Directory.GetFiles(Path.Combine(_state, "uploads")));
             }
             using var again = Start();

@@ -94,10 +94,10 @@ public class RequestTests
     public async Task Unknown_ids_are_404_in_the_service_envelope()
     {
         using var h = new Harness();
-        var job = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetJobAsync("ftjob-nope"));
+        var job = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Jobs.GetAsync("ftjob-nope"));
         Assert.Equal(404, job.StatusCode);
         Assert.Equal("invalid_request_error", job.ErrorType);
-        var file = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetFileAsync("file-nope"));
+        var file = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Files.GetAsync("file-nope"));
         Assert.Equal("No such File object: file-nope", file.Message.Contains("No such File object: file-nope") ? "No such File object: file-nope" : file.Message);
         Assert.Equal("id", file.Param);
     }
@@ -135,13 +135,13 @@ public class RequestTests
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
             ids.Add((await h.CreateAsync(file.Id, metadata: new Dictionary<string, string> { ["n"] = (i % 2).ToString() })).Id);
-        var page1 = await h.Client.ListJobsAsync(null, 2);
+        var page1 = await h.Client.Jobs.ListAsync(null, 2);
         Assert.Equal(new[] { ids[4], ids[3] }, page1.Data.Select(j => j.Id));
         Assert.True(page1.HasMore);
-        var page3 = await h.Client.ListJobsAsync(ids[1], 2);
+        var page3 = await h.Client.Jobs.ListAsync(ids[1], 2);
         Assert.Equal(new[] { ids[0] }, page3.Data.Select(j => j.Id));
         Assert.False(page3.HasMore);
-        var odd = await h.Client.ListJobsAsync(null, 20, new Dictionary<string, string> { ["n"] = "1" });
+        var odd = await h.Client.Jobs.ListAsync(null, 20, new Dictionary<string, string> { ["n"] = "1" });
         Assert.Equal(new[] { ids[3], ids[1] }, odd.Data.Select(j => j.Id));
     }
 
@@ -171,27 +171,27 @@ public class RequestTests
     public async Task An_api_key_is_required_when_configured()
     {
         using var wrong = new Harness(new EmulatorOptions { ManualClock = true, ApiKey = "sk-emu-right" }, clientKey: "sk-emu-wrong");
-        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => wrong.Client.ListJobsAsync(null, 1));
+        var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => wrong.Client.Jobs.ListAsync(null, 1));
         Assert.Equal(401, ex.StatusCode);
         Assert.Equal("invalid_api_key", ex.ErrorCode);
         Assert.DoesNotContain("sk-emu-wrong", ex.Message);
 
         using var right = new Harness(new EmulatorOptions { ManualClock = true, ApiKey = "sk-emu-right" }, clientKey: "sk-emu-right");
-        Assert.Empty((await right.Client.ListJobsAsync(null, 1)).Data);
+        Assert.Empty((await right.Client.Jobs.ListAsync(null, 1)).Data);
     }
 
     [Fact]
     public async Task Injected_faults_answer_the_next_matching_requests_then_stop()
     {
         using var h = new Harness(maxRetries: 0);
-        h.Emulator.Faults.Add(new FaultRule { Method = "GET", PathPattern = "/fine_tuning/jobs", StatusCode = 429, Count = 2, RetryAfter = TimeSpan.FromSeconds(3) });
+        h.Emulator.Faults.Add(new EmulatorFault { Method = "GET", Path = "/fine_tuning/jobs", StatusCode = 429, Count = 2, RetryAfter = TimeSpan.FromSeconds(3) });
         for (var i = 0; i < 2; i++)
         {
-            var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.ListJobsAsync(null, 1));
+            var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Jobs.ListAsync(null, 1));
             Assert.Equal(429, ex.StatusCode);
             Assert.Equal("rate_limit_exceeded", ex.ErrorCode);
         }
-        Assert.Empty((await h.Client.ListJobsAsync(null, 1)).Data);
+        Assert.Empty((await h.Client.Jobs.ListAsync(null, 1)).Data);
         Assert.Equal(0, h.Emulator.Faults.Pending);
     }
 
@@ -201,8 +201,8 @@ public class RequestTests
         using var h = new Harness(maxRetries: 2);
         var waits = new List<TimeSpan>();
         h.Client.Delay = (d, _) => { waits.Add(d); return Task.CompletedTask; };
-        h.Emulator.Faults.Add(new FaultRule { StatusCode = 429, Count = 1, RetryAfter = TimeSpan.FromSeconds(2) });
-        Assert.Empty((await h.Client.ListJobsAsync(null, 1)).Data);
+        h.Emulator.Faults.Add(new EmulatorFault { StatusCode = 429, Count = 1, RetryAfter = TimeSpan.FromSeconds(2) });
+        Assert.Empty((await h.Client.Jobs.ListAsync(null, 1)).Data);
         Assert.Equal(new[] { TimeSpan.FromSeconds(2) }, waits);
     }
 
@@ -232,7 +232,7 @@ public class RequestTests
         Assert.Equal("list", doc.RootElement.GetProperty("object").GetString());
         Assert.False(doc.RootElement.GetProperty("has_more").GetBoolean());
 
-        emulator.Faults.Add(new FaultRule { DropConnection = true });
+        emulator.Faults.Add(new EmulatorFault { DropConnection = true });
         var ex = await Record.ExceptionAsync(async () => { var r = await http.GetAsync(baseUri + "/fine_tuning/jobs"); throw new Exception("got " + (int)r.StatusCode + " " + await r.Content.ReadAsStringAsync()); });
         Assert.True(ex is HttpRequestException, ex?.Message);
         emulator.StopListener();
@@ -304,7 +304,7 @@ public class AzureDialectTests
 
         var job = await h.RunUntilAsync(id, "succeeded");
         Assert.Equal($"gpt-4o-mini-2024-07-18.ft-{id.Substring(6)}-ops", job.FineTunedModel);
-        var checkpoints = (await h.Client.ListCheckpointsAsync(id, null, 10)).Data;
+        var checkpoints = (await h.Client.Jobs.ListCheckpointsAsync(id, null, 10)).Data;
         Assert.Equal($"{job.FineTunedModel}:ckpt-step-10", checkpoints[1].FineTunedModelCheckpoint); // 10 examples, batch 1: 10 steps an epoch
 
         var deleted = await http.DeleteAsync($"http://localhost/openai/v1/fine_tuning/jobs/{id}");
@@ -318,7 +318,7 @@ public class AzureDialectTests
         using var h = new Harness();
         var file = await h.UploadAsync(Harness.ChatLines(10));
         var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, epochs: 2)).Id, "succeeded");
-        var models = (await h.Client.ListModelsAsync()).Data;
+        var models = (await h.Client.Models.ListAsync()).Data;
         Assert.Contains(models, m => m.Id == "gpt-4o-mini-2024-07-18" && !m.IsFineTuned && m.OwnedBy == "system");
         var tuned = Assert.Single(models, m => m.IsFineTuned);
         Assert.Equal(job.FineTunedModel, tuned.Id);
@@ -329,21 +329,21 @@ public class AzureDialectTests
         using var http = new HttpClient(h.Emulator.CreateHandler());
         var raw = JsonDocument.Parse(await http.GetStringAsync("http://localhost/v1/models/" + Uri.EscapeDataString(job.FineTunedModel!))).RootElement;
         Assert.Equal(JsonValueKind.Null, raw.GetProperty("shutdown_date").ValueKind);
-        Assert.Equal(job.FineTunedModel, (await h.Client.GetModelAsync(job.FineTunedModel!)).Id);
+        Assert.Equal(job.FineTunedModel, (await h.Client.Models.GetAsync(job.FineTunedModel!)).Id);
 
         // A checkpoint reads as a model of its own while its fine-tuned model exists.
-        var checkpoint = (await h.Client.ListCheckpointsAsync(job.Id, null, 10)).Data.First(c => c.FineTunedModelCheckpoint!.Contains(":ckpt-step-"));
-        var asModel = await h.Client.GetModelAsync(checkpoint.FineTunedModelCheckpoint!);
+        var checkpoint = (await h.Client.Jobs.ListCheckpointsAsync(job.Id, null, 10)).Data.First(c => c.FineTunedModelCheckpoint!.Contains(":ckpt-step-"));
+        var asModel = await h.Client.Models.GetAsync(checkpoint.FineTunedModelCheckpoint!);
         Assert.True(asModel.IsCheckpoint);
         Assert.Equal(checkpoint.CreatedAt, asModel.Created);
 
-        var refused = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.DeleteModelAsync("gpt-4o-mini"));
+        var refused = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Models.DeleteAsync("gpt-4o-mini"));
         Assert.Equal(403, refused.StatusCode);
-        Assert.True((await h.Client.DeleteModelAsync(job.FineTunedModel!)).Deleted);
-        Assert.DoesNotContain((await h.Client.ListModelsAsync()).Data, m => m.IsFineTuned);
-        var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetModelAsync(job.FineTunedModel!));
+        Assert.True((await h.Client.Models.DeleteAsync(job.FineTunedModel!)).Deleted);
+        Assert.DoesNotContain((await h.Client.Models.ListAsync()).Data, m => m.IsFineTuned);
+        var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Models.GetAsync(job.FineTunedModel!));
         Assert.Equal(404, gone.StatusCode);
-        var checkpointGone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetModelAsync(checkpoint.FineTunedModelCheckpoint!));
+        var checkpointGone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Models.GetAsync(checkpoint.FineTunedModelCheckpoint!));
         Assert.Equal(404, checkpointGone.StatusCode);
     }
 

@@ -22,11 +22,11 @@ public class UploadTests
         using var h = new Harness();
         var path = await DataFile(h, 200);
         var reported = new List<long>();
-        var file = await h.Client.UploadLargeFileAsync(path, "fine-tune", null, new SyncProgress(reported.Add), default, partSize: 1000, parallelism: 3);
+        var file = await h.Client.Uploads.UploadFileAsync(path, "fine-tune", null, new SyncProgress(reported.Add), default, partSize: 1000, parallelism: 3);
         Assert.Equal(new FileInfo(path).Length, file.Bytes);
         Assert.Equal("big-" + Path.GetFileName(path).Substring(4), file.Filename);
         using var copy = new MemoryStream();
-        await h.Client.DownloadFileContentAsync(file.Id, copy);
+        await h.Client.Files.DownloadContentAsync(file.Id, copy);
         Assert.Equal(await File.ReadAllBytesAsync(path), copy.ToArray());
         Assert.Equal(new FileInfo(path).Length, reported.Max());
         Assert.Equal(1, h.Emulator.UploadCount("completed"));
@@ -41,9 +41,9 @@ public class UploadTests
     {
         using var h = new Harness(maxRetries: 1);
         var path = await DataFile(h, 50);
-        h.Emulator.Faults.Add(new FaultRule { Method = "POST", PathPattern = "*/parts", StatusCode = 500, Count = 1000 });
+        h.Emulator.Faults.Add(new EmulatorFault { Method = "POST", Path = "*/parts", StatusCode = 500, Count = 1000 });
         var ex = await Assert.ThrowsAsync<FineTuningServiceException>(() =>
-            h.Client.UploadLargeFileAsync(path, "fine-tune", null, null, default, partSize: 2000, parallelism: 2));
+            h.Client.Uploads.UploadFileAsync(path, "fine-tune", null, null, default, partSize: 2000, parallelism: 2));
         Assert.Equal(500, ex.StatusCode);
         h.Emulator.Faults.Clear();
         Assert.Equal(1, h.Emulator.UploadCount("cancelled"));
@@ -56,16 +56,16 @@ public class UploadTests
     {
         using var h = new Harness();
         var path = await DataFile(h, 50);
-        var slowParts = new FaultRule { PathPattern = "*/parts", StatusCode = 0, Latency = TimeSpan.FromSeconds(5), Count = 1000 };
+        var slowParts = new EmulatorFault { Path = "*/parts", StatusCode = 0, Latency = TimeSpan.FromSeconds(5), Count = 1000 };
         h.Emulator.Faults.Add(slowParts);
         using var cts = new CancellationTokenSource();
-        var upload = h.Client.UploadLargeFileAsync(path, "fine-tune", null, null, cts.Token, partSize: 2000, parallelism: 2);
+        var upload = h.Client.Uploads.UploadFileAsync(path, "fine-tune", null, null, cts.Token, partSize: 2000, parallelism: 2);
 
         // Cancel while a part is in flight, so the client has created the upload and must cancel it. (A timer
         // could fire before the upload exists on a loaded machine, leaving nothing to cancel.)
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Volatile.Read(ref slowParts.Remaining) == slowParts.Count && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(Volatile.Read(ref slowParts.Remaining) < slowParts.Count, "No part request reached the emulator.");
+        while (h.Emulator.Faults.Remaining(slowParts) == slowParts.Count && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(h.Emulator.Faults.Remaining(slowParts) < slowParts.Count, "No part request reached the emulator.");
         cts.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upload);
@@ -110,7 +110,7 @@ public class UploadTests
         Assert.Equal("completed", done.GetProperty("status").GetString());
         var fileId = done.GetProperty("file").GetProperty("id").GetString()!;
         using var content = new MemoryStream();
-        await h.Client.DownloadFileContentAsync(fileId, content);
+        await h.Client.Files.DownloadContentAsync(fileId, content);
         Assert.Equal("worldhello", Encoding.UTF8.GetString(content.ToArray()));
 
         var late = await Post($"uploads/{id}/parts", Part("more"), HttpStatusCode.BadRequest);
@@ -137,26 +137,26 @@ public class UploadTests
     {
         using var h = new Harness();
         var path = await DataFile(h, 12);
-        var lasting = await h.Client.UploadFileAsync(path, "fine-tune", "lasting.jsonl");
-        var brief = await h.Client.UploadFileAsync(path, "fine-tune", "brief.jsonl", expiresAfterSeconds: 3600);
-        var parted = await h.Client.UploadLargeFileAsync(path, "fine-tune", "parted.jsonl", null, default, partSize: 1000, parallelism: 2, expiresAfterSeconds: 7200);
+        var lasting = await h.Client.Files.UploadAsync(path, "fine-tune", "lasting.jsonl");
+        var brief = await h.Client.Files.UploadAsync(path, "fine-tune", "brief.jsonl", expiresAfterSeconds: 3600);
+        var parted = await h.Client.Uploads.UploadFileAsync(path, "fine-tune", "parted.jsonl", null, default, partSize: 1000, parallelism: 2, expiresAfterSeconds: 7200);
         Assert.Null(lasting.ExpiresAt);
         Assert.Equal(brief.CreatedAt.AddSeconds(3600), brief.ExpiresAt);
         Assert.Equal(parted.CreatedAt.AddSeconds(7200), parted.ExpiresAt);
-        Assert.Equal(parted.ExpiresAt, (await h.Client.GetFileAsync(parted.Id)).ExpiresAt);
+        Assert.Equal(parted.ExpiresAt, (await h.Client.Files.GetAsync(parted.Id)).ExpiresAt);
 
         h.Emulator.Clock.Advance(TimeSpan.FromSeconds(3599));
-        Assert.Equal(brief.Id, (await h.Client.GetFileAsync(brief.Id)).Id);
+        Assert.Equal(brief.Id, (await h.Client.Files.GetAsync(brief.Id)).Id);
         h.Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
-        var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.GetFileAsync(brief.Id));
+        var gone = await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Files.GetAsync(brief.Id));
         Assert.Equal(404, gone.StatusCode);
-        var listed = (await h.Client.ListFilesAsync(null, null, 100, null)).Data.Select(f => f.Id).ToList();
+        var listed = (await h.Client.Files.ListAsync(null, null, 100, null)).Data.Select(f => f.Id).ToList();
         Assert.Contains(lasting.Id, listed);
         Assert.Contains(parted.Id, listed);
         Assert.DoesNotContain(brief.Id, listed);
 
         h.Emulator.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(new[] { lasting.Id }, (await h.Client.ListFilesAsync(null, null, 100, null)).Data.Select(f => f.Id));
+        Assert.Equal(new[] { lasting.Id }, (await h.Client.Files.ListAsync(null, null, 100, null)).Data.Select(f => f.Id));
         Assert.Equal(1, h.Emulator.FileCount);
     }
 

@@ -23,7 +23,7 @@ public class WallClockTests
         while (job.Status != "succeeded" && watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
-            job = await h.Client.GetJobAsync(job.Id);
+            job = await h.Client.Jobs.GetAsync(job.Id);
             if (job.Status == "running" && estimate is null) estimate = job.EstimatedFinish;
         }
         var end = DateTimeOffset.UtcNow;
@@ -59,7 +59,7 @@ public class WallClockTests
         var job = await h.CreateAsync(file.Id, epochs: 1, batch: 1);
         // Validation takes 8 s of the service's time even at scale 600: the manual clock's steps are the time that passes.
         h.Emulator.Clock.Advance(TimeSpan.FromSeconds(7));
-        Assert.Equal("validating_files", (await h.Client.GetJobAsync(job.Id)).Status);
+        Assert.Equal("validating_files", (await h.Client.Jobs.GetAsync(job.Id)).Status);
         h.Emulator.Clock.Advance(TimeSpan.FromHours(1));
         var done = await h.RunUntilAsync(job.Id, "succeeded");
         // Played out with the times it would have had: 8 s of validation, 20 s queued, 10 steps of at least 2 s.

@@ -135,7 +135,7 @@ Describe 'Errors from the service' {
 
     It 'maps a 429 that outlasts the retries to LimitsExceeded' {
         $emu = Start-FineTuningEmulator
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 429; Count = 3 })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 429; Count = 3 })
         $verbose = Get-FineTuningJob -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -Verbose 4>&1
         $errs[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
         # The two retries are on the verbose stream; nothing there is for the user to act on until the error.
@@ -145,14 +145,14 @@ Describe 'Errors from the service' {
 
     It 'recovers when a 429 clears within the retries' {
         $emu = Start-FineTuningEmulator
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 429; Count = 1 })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 429; Count = 1 })
         Get-FineTuningJob -ErrorVariable errs -WarningAction SilentlyContinue | Out-Null
         $errs.Count | Should -Be 0
     }
 
     It 'maps a 5xx that outlasts the retries to ResourceUnavailable' {
         $emu = Start-FineTuningEmulator
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 503; Count = 3 })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 503; Count = 3 })
         Get-FineTuningJob -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $errs[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'ServiceUnavailable,*'
@@ -160,7 +160,7 @@ Describe 'Errors from the service' {
 
     It 'maps a body that is not JSON to ProtocolError' {
         $emu = Start-FineTuningEmulator
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 200; Count = 1; Body = '<html>proxy page</html>' })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 200; Count = 1; Body = '<html>proxy page</html>' })
         Get-FineTuningJob -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].CategoryInfo.Category | Should -Be 'ProtocolError'
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidResponse,*'

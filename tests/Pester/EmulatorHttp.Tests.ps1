@@ -29,7 +29,7 @@ Describe 'The emulator over HTTP on every loopback name' -ForEach @(
 
     It 'answers a request without the key 401 at http://<HostName>:PORT/v1, before any injected fault' {
         if ($skip) { Set-ItResult -Skipped -Because 'this machine has no IPv6 loopback' }
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ DropConnection = $true; Count = 1 })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ DropConnection = $true; Count = 1 })
         $http = [System.Net.Http.HttpClient]::new()
         try {
             $answer = $http.GetAsync("http://$($HostName):$($emu.Port)/v1/files").GetAwaiter().GetResult()

@@ -48,7 +48,7 @@ Describe 'Retries as a script sees them' {
     AfterEach { Stop-FineTuningEmulator }
 
     It 'reports a retried request on the verbose stream, not as a warning' {
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 503; Count = 1 })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 503; Count = 1 })
         $verbose = Get-FineTuningJob -Verbose -WarningVariable warns 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $warns.Count | Should -Be 0
         ($verbose.Message -match 'retry 1 of 2').Count | Should -Be 1
@@ -64,7 +64,7 @@ Describe 'The timeout of a wait bounds its requests' {
     AfterEach { Stop-FineTuningEmulator }
 
     It 'returns at the timeout when the service holds a request open' {
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 0; Count = 10; Method = 'GET'; PathPattern = '*/fine_tuning/jobs/*'; Latency = [TimeSpan]::FromSeconds(90) })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 0; Count = 10; Method = 'GET'; Path = '*/fine_tuning/jobs/*'; Latency = [TimeSpan]::FromSeconds(90) })
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $out = Wait-FineTuningJob $job.Id -TimeoutSec 2 -ErrorVariable errs -ErrorAction SilentlyContinue
         $clock.Stop()
@@ -76,7 +76,7 @@ Describe 'The timeout of a wait bounds its requests' {
     }
 
     It 'returns at the timeout when the service asks for a long pause between retries' {
-        $emu.Emulator.Faults.Add([FineTuning.Emulator.FaultRule]@{ StatusCode = 503; Count = 10; RetryAfter = [TimeSpan]::FromSeconds(60) })
+        $emu.Emulator.Faults.Add([FineTuning.Client.EmulatorFault]@{ StatusCode = 503; Count = 10; RetryAfter = [TimeSpan]::FromSeconds(60) })
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $null = Wait-FineTuningJob $job.Id -TimeoutSec 2 -ErrorVariable errs -ErrorAction SilentlyContinue
         $clock.Stop()

@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FineTuning.Client;
 using static FineTuning.Emulator.Wire;
 
 namespace FineTuning.Emulator
@@ -33,10 +34,10 @@ namespace FineTuning.Emulator
         private EmulatorResponse AddFault(EmulatorRequest request)
         {
             var root = ParseBody(request);
-            var rule = new FaultRule
+            var rule = new EmulatorFault
             {
                 Method = OptionalString(root, "method"),
-                PathPattern = OptionalString(root, "path"),
+                Path = OptionalString(root, "path"),
                 Count = OptionalInt(root, "count") ?? 1,
                 StatusCode = OptionalInt(root, "status") ?? 500,
                 Body = OptionalString(root, "body"),

@@ -88,7 +88,7 @@ namespace FineTuning.Commands
                     {
                         if (batch is null || !batch.TryGetValue(id, out var job))
                         {
-                            var got = TryCall(ct => _client.GetJobAsync(id, ct), id, report: true, out job);
+                            var got = TryCall(ct => _client.Jobs.GetAsync(id, ct), id, report: true, out job);
                             if (got == Outcome.Deadline) goto timedOut;
                             if (got == Outcome.Failed)
                             {
@@ -217,7 +217,7 @@ namespace FineTuning.Commands
         private StepMetrics? LatestMetrics(string jobId, out bool expired)
         {
             // Progress is a courtesy: a failed events call does not end the wait.
-            var outcome = TryCall(ct => _client.ListEventsAsync(jobId, null, 10, ct), jobId, report: false, out var page);
+            var outcome = TryCall(ct => _client.Jobs.ListEventsAsync(jobId, null, 10, ct), jobId, report: false, out var page);
             expired = outcome == Outcome.Deadline;
             return outcome == Outcome.Done ? page.Data.Select(e => e.Metrics).FirstOrDefault(m => m != null) : null;
         }

@@ -12,7 +12,7 @@ namespace FineTuning.Commands
         {
             var client = Client;
             var id = Id;
-            WriteList((after, limit, ct) => client.ListCheckpointsAsync(id, after, limit, ct), c => c.Id, First, Skip, 100, id);
+            WriteList((after, limit, ct) => client.Jobs.ListCheckpointsAsync(id, after, limit, ct), c => c.Id, First, Skip, 100, id);
         }
     }
 }

@@ -35,7 +35,7 @@ namespace FineTuning.Commands
             {
                 var name = NameOf(item, out _);
                 if (name is null) continue;
-                WriteList((after, limit, ct) => client.ListCheckpointPermissionsAsync(name, ProjectId, after, limit, null, ct), p => p.Id, First, Skip, 100, name);
+                WriteList((after, limit, ct) => client.Permissions.ListAsync(name, ProjectId, after, limit, null, ct), p => p.Id, First, Skip, 100, name);
             }
         }
     }

@@ -34,7 +34,7 @@ namespace FineTuning.Commands
                 var name = NameOf(item, out _);
                 if (name is null) continue;
                 if (!ShouldProcess(name, $"Share with {string.Join(", ", projects)}")) continue;
-                if (TryRun(ct => client.CreateCheckpointPermissionsAsync(name, projects, ct), name, out var created))
+                if (TryRun(ct => client.Permissions.CreateAsync(name, projects, ct), name, out var created))
                 {
                     foreach (var permission in created) WriteObject(permission);
                 }

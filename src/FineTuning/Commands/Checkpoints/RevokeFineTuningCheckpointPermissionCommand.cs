@@ -34,7 +34,7 @@ namespace FineTuning.Commands
             if (name is null) return;
             if (!ShouldProcessUnlessForced(Force, $"{Id} on {name}", "Revoke checkpoint permission")) return;
             var client = Client;
-            if (TryRun(ct => client.DeleteCheckpointPermissionAsync(name, Id, ct), Id, out var result) && PassThru) WriteObject(result);
+            if (TryRun(ct => client.Permissions.DeleteAsync(name, Id, ct), Id, out var result) && PassThru) WriteObject(result);
         }
     }
 }

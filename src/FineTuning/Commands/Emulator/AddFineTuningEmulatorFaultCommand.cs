@@ -69,7 +69,7 @@ namespace FineTuning.Commands
         {
             if (ParameterSetName == JobSet)
             {
-                var pendingJobs = Control((client, ct) => EmulatorControl.FailJobAtStepAsync(client, JobId, FailAtStep, ErrorCode, ErrorMessage, ct),
+                var pendingJobs = Control((client, ct) => client.Emulator.FailJobAtStepAsync(JobId, FailAtStep, ErrorCode, ErrorMessage, ct),
                     JobId, "InvalidFault");
                 WriteVerbose($"{JobId ?? "The next job"} will fail at step {FailAtStep} with {ErrorCode} ({pendingJobs} fault(s) pending).");
                 return;
@@ -85,7 +85,7 @@ namespace FineTuning.Commands
             };
             if (RetryAfterSec >= 0) fault.RetryAfter = TimeSpan.FromSeconds(RetryAfterSec);
             if (LatencyMs > 0) fault.Latency = TimeSpan.FromMilliseconds(LatencyMs);
-            var pending = Control((client, ct) => EmulatorControl.AddFaultAsync(client, fault, ct), fault, "InvalidFault");
+            var pending = Control((client, ct) => client.Emulator.AddFaultAsync(fault, ct), fault, "InvalidFault");
             WriteVerbose($"Fault planted ({pending} pending).");
         }
     }

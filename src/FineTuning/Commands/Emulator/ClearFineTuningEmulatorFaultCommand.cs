@@ -10,7 +10,7 @@ namespace FineTuning.Commands
         protected override void ProcessRecord() =>
             Control(async (client, ct) =>
             {
-                await EmulatorControl.ClearFaultsAsync(client, ct).ConfigureAwait(false);
+                await client.Emulator.ClearFaultsAsync(ct).ConfigureAwait(false);
                 return true;
             }, null, "InvalidFault");
     }

@@ -22,7 +22,7 @@ namespace FineTuning.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(By), By, "-By must not be negative: the clock only moves forward."),
                     "InvalidBy", ErrorCategory.InvalidArgument, By));
             }
-            var now = Control((client, ct) => EmulatorControl.AdvanceClockAsync(client, By, ct), By, "InvalidBy");
+            var now = Control((client, ct) => client.Emulator.AdvanceClockAsync(By, ct), By, "InvalidBy");
             if (PassThru) WriteObject(now);
         }
     }

@@ -52,11 +52,11 @@ namespace FineTuning.Commands
             var jobs = new List<ReportJob>();
             ForEachJob(4, "Reading fine-tuning jobs for the report", id =>
             {
-                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) return;
+                if (!TryRun(ct => client.Jobs.GetAsync(id, ct), id, out var job)) return;
                 if (!TryRun(ct => MetricReader.ReadAsync(client, job, ct), id, out var metrics)) return;
-                var checkpoints = new Pager<FineTuningCheckpoint>((after, limit, ct) => client.ListCheckpointsAsync(id, after, limit, ct), c => c.Id, 100);
+                var checkpoints = new Pager<FineTuningCheckpoint>((after, limit, ct) => client.Jobs.ListCheckpointsAsync(id, after, limit, ct), c => c.Id, 100);
                 if (!TryRun(ct => checkpoints.ToListAsync(ct), id, out var checkpointList)) return;
-                var events = new Pager<FineTuningEvent>((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
+                var events = new Pager<FineTuningEvent>((after, limit, ct) => client.Jobs.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
                 if (!TryRun(ct => events.ToListAsync(ct), id, out var eventList)) return;
                 jobs.Add(new ReportJob(job, metrics, checkpointList, eventList));
             });

@@ -55,7 +55,7 @@ namespace FineTuning.Commands
             // A lifetime the service would refuse stops here, before any file is checked or sent.
             try
             {
-                Client.EnsureValidFileLifetime(Lifetime);
+                Client.Files.EnsureValidLifetime(Lifetime);
             }
             catch (ParameterValidationException ex)
             {
@@ -71,7 +71,7 @@ namespace FineTuning.Commands
             {
                 var length = new FileInfo(full).Length;
                 var name = System.IO.Path.GetFileName(full);
-                if (length > FineTuningClient.MaxUploadBytes)
+                if (length > UploadsClient.MaxBytes)
                 {
                     WriteError(new ErrorRecord(new IOException($"'{full}' is {length:N0} bytes; the service takes files of up to 8 GB."),
                         "FileTooLarge", ErrorCategory.LimitsExceeded, item));
@@ -100,16 +100,16 @@ namespace FineTuning.Commands
                     }
                     WriteVerbose($"{name}: {report.Examples} examples, {report.Tokens.Total:N0} tokens; no errors.");
                 }
-                var parts = UseUploadApi || length > FineTuningClient.FilesApiLimit;
-                var how = parts ? $"in {Math.Max(1, (length + FineTuningClient.DefaultPartSize - 1) / FineTuningClient.DefaultPartSize)} part(s) through the Uploads API" : "through the Files API";
+                var parts = UseUploadApi || length > FilesClient.MaxBytes;
+                var how = parts ? $"in {Math.Max(1, (length + UploadsClient.DefaultPartSize - 1) / UploadsClient.DefaultPartSize)} part(s) through the Uploads API" : "through the Files API";
                 if (!ShouldProcess($"{full} ({length:N0} bytes) as purpose '{Purpose}', {how}", "Upload file")) continue;
 
                 var client = Client;
                 var activity = $"Uploading {name}";
                 var progress = new Progress(this, activity, length);
                 if (TryRun(ct => parts
-                        ? client.UploadLargeFileAsync(full, Purpose, name, progress, ct, expiresAfterSeconds: Lifetime)
-                        : client.UploadFileAsync(full, Purpose, name, progress, ct, Lifetime), item, out var file))
+                        ? client.Uploads.UploadFileAsync(full, Purpose, name, progress, ct, expiresAfterSeconds: Lifetime)
+                        : client.Files.UploadAsync(full, Purpose, name, progress, ct, Lifetime), item, out var file))
                 {
                     progress.Complete();
                     WriteObject(file);

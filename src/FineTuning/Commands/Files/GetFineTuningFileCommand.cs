@@ -40,11 +40,11 @@ namespace FineTuning.Commands
             {
                 foreach (var id in Id)
                 {
-                    if (TryRun(ct => client.GetFileAsync(id, ct), id, out var file)) WriteObject(file);
+                    if (TryRun(ct => client.Files.GetAsync(id, ct), id, out var file)) WriteObject(file);
                 }
                 return;
             }
-            WriteList((after, limit, ct) => client.ListFilesAsync(Purpose, after, limit, null, ct), f => f.Id, First, Skip, 10000, null);
+            WriteList((after, limit, ct) => client.Files.ListAsync(Purpose, after, limit, null, ct), f => f.Id, First, Skip, 10000, null);
         }
     }
 }

@@ -36,8 +36,8 @@ namespace FineTuning.Commands
         {
             try
             {
-                Client.EnsureCanImportFiles();
-                Client.EnsureValidFileLifetime(MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAfterSec)) ? ExpiresAfterSec : (long?)null);
+                Client.Files.EnsureCanImport();
+                Client.Files.EnsureValidLifetime(MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAfterSec)) ? ExpiresAfterSec : (long?)null);
             }
             catch (Exception ex) when (ex is NotSupportedException || ex is ParameterValidationException)
             {
@@ -48,13 +48,13 @@ namespace FineTuning.Commands
         protected override void ProcessRecord()
         {
             var uri = Uri!;
-            var shown = FineTuningClient.Redact(uri);
+            var shown = FilesClient.Redact(uri);
             var name = FileName;
             if (string.IsNullOrEmpty(name) && uri.IsAbsoluteUri)
                 name = System.Uri.UnescapeDataString(uri.AbsolutePath.Split('/').LastOrDefault() ?? string.Empty);
             if (!ShouldProcess($"{shown} as '{name}', purpose '{Purpose}'", "Import file")) return;
             var lifetime = MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAfterSec)) ? ExpiresAfterSec : (long?)null;
-            if (TryRun(ct => Client.ImportFileAsync(uri, name ?? string.Empty, Purpose, ct, lifetime), shown, out var file)) WriteObject(file);
+            if (TryRun(ct => Client.Files.ImportAsync(uri, name ?? string.Empty, Purpose, ct, lifetime), shown, out var file)) WriteObject(file);
         }
     }
 }

@@ -28,7 +28,7 @@ namespace FineTuning.Commands
             foreach (var id in Id)
             {
                 if (!ShouldProcessUnlessForced(Force, id, "Delete file")) continue;
-                if (TryRun(ct => client.DeleteFileAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
+                if (TryRun(ct => client.Files.DeleteAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
             }
         }
     }

@@ -60,7 +60,7 @@ namespace FineTuning.Commands
         private void Save(string id)
         {
             var client = Client;
-            if (!TryRun(ct => client.GetFileAsync(id, ct), id, out var info)) return;
+            if (!TryRun(ct => client.Files.GetAsync(id, ct), id, out var info)) return;
             // The service's name for the file is reduced to a leaf name that stays in the folder (DownloadTarget).
             DownloadTarget where;
             try
@@ -88,7 +88,7 @@ namespace FineTuning.Commands
             {
                 using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
                 {
-                    if (!TryRun(ct => client.DownloadFileContentAsync(id, stream, ct), id, out _)) return;
+                    if (!TryRun(ct => client.Files.DownloadContentAsync(id, stream, ct), id, out _)) return;
                 }
                 var decode = !Raw && string.Equals(info.Purpose, "fine-tune-results", StringComparison.Ordinal) && IsBase64File(partial);
                 if (decode)

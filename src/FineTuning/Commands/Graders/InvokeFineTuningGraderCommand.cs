@@ -54,7 +54,7 @@ namespace FineTuning.Commands
             }
             var request = new RunGraderRequest { Grader = _grader, Item = item, ModelSample = ModelSample };
             var client = Client;
-            if (TryRun(ct => client.RunGraderAsync(request, ct), ModelSample, out var result)) WriteObject(result);
+            if (TryRun(ct => client.Graders.RunAsync(request, ct), ModelSample, out var result)) WriteObject(result);
         }
     }
 }

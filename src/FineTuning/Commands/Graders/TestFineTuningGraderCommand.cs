@@ -30,7 +30,7 @@ namespace FineTuning.Commands
             var client = Client;
             try
             {
-                Run(ct => client.ValidateGraderAsync(grader, ct));
+                Run(ct => client.Graders.ValidateAsync(grader, ct));
                 WriteObject(true);
             }
             catch (FineTuningServiceException ex) when (ex.Kind == ServiceErrorKind.BadRequest)

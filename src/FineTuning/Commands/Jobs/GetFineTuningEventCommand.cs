@@ -22,7 +22,7 @@ namespace FineTuning.Commands
             var id = Id;
             if (!Follow)
             {
-                WriteList((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, First, Skip, 100, id);
+                WriteList((after, limit, ct) => client.Jobs.ListEventsAsync(id, after, limit, ct), e => e.Id, First, Skip, 100, id);
                 return;
             }
 
@@ -32,9 +32,9 @@ namespace FineTuning.Commands
             var skipped = 0L;
             while (true)
             {
-                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) return;
+                if (!TryRun(ct => client.Jobs.GetAsync(id, ct), id, out var job)) return;
                 var fresh = new List<FineTuningEvent>();
-                var pager = new Pager<FineTuningEvent>((after, limit, ct) => client.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
+                var pager = new Pager<FineTuningEvent>((after, limit, ct) => client.Jobs.ListEventsAsync(id, after, limit, ct), e => e.Id, 100);
                 var reachedSeen = false;
                 while (!pager.Done && !reachedSeen)
                 {

@@ -62,7 +62,7 @@ namespace FineTuning.Commands
             {
                 foreach (var id in Id)
                 {
-                    if (TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) WriteObject(job);
+                    if (TryRun(ct => client.Jobs.GetAsync(id, ct), id, out var job)) WriteObject(job);
                 }
                 return;
             }
@@ -82,7 +82,7 @@ namespace FineTuning.Commands
             var since = MyInvocation.BoundParameters.ContainsKey(nameof(CreatedAfter)) ? new DateTimeOffset(CreatedAfter) : (DateTimeOffset?)null;
             if (Status is null && Suffix is null && since is null)
             {
-                WriteList((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct, NoMetadata), j => j.Id, First, Skip, 100, null);
+                WriteList((after, limit, ct) => client.Jobs.ListAsync(after, limit, metadata, ct, NoMetadata), j => j.Id, First, Skip, 100, null);
                 return;
             }
 
@@ -95,7 +95,7 @@ namespace FineTuning.Commands
                 (statuses is null || statuses.Contains(job.Status)) &&
                 (suffixes is null || (job.UserProvidedSuffix != null && suffixes.Any(p => p.IsMatch(job.UserProvidedSuffix)))) &&
                 (since is null || job.CreatedAt >= since);
-            var all = new Pager<FineTuningJob>((after, limit, ct) => client.ListJobsAsync(after, limit, metadata, ct, NoMetadata), j => j.Id, 100);
+            var all = new Pager<FineTuningJob>((after, limit, ct) => client.Jobs.ListAsync(after, limit, metadata, ct, NoMetadata), j => j.Id, 100);
             long skipped = 0, written = 0;
             while (!all.Done && written < First)
             {

@@ -124,7 +124,7 @@ namespace FineTuning.Commands
             foreach (var (key, path) in spec.LocalFiles)
             {
                 var length = new FileInfo(path).Length;
-                if (length > FineTuningClient.MaxUploadBytes)
+                if (length > UploadsClient.MaxBytes)
                 {
                     _cmdlet.ThrowTerminatingError(ErrorMapping.ToErrorRecord(new JobSpecException(spec.Source, key,
                         $"'{path}' is {length:N0} bytes; the service takes files of up to 8 GB."), spec.Source, "Job"));

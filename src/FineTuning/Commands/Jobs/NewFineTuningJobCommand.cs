@@ -185,9 +185,9 @@ namespace FineTuning.Commands
             foreach (var (key, path) in spec.LocalFiles)
             {
                 var name = System.IO.Path.GetFileName(path);
-                var parts = new System.IO.FileInfo(path).Length > FineTuningClient.FilesApiLimit;
+                var parts = new System.IO.FileInfo(path).Length > FilesClient.MaxBytes;
                 WriteVerbose($"Uploading {key} {path}.");
-                if (!TryRun(ct => parts ? client.UploadLargeFileAsync(path, "fine-tune", name, null, ct) : client.UploadFileAsync(path, "fine-tune", name, null, ct),
+                if (!TryRun(ct => parts ? client.Uploads.UploadFileAsync(path, "fine-tune", name, null, ct) : client.Files.UploadAsync(path, "fine-tune", name, null, ct),
                         path, out var file))
                 {
                     RemoveUploads(client, ids.Values);
@@ -207,7 +207,7 @@ namespace FineTuning.Commands
         {
             foreach (var id in ids.ToList())
             {
-                if (TryRun(ct => client.DeleteFileAsync(id, ct), id, out _)) WriteVerbose($"Deleted {id}, uploaded for the job that was not created.");
+                if (TryRun(ct => client.Files.DeleteAsync(id, ct), id, out _)) WriteVerbose($"Deleted {id}, uploaded for the job that was not created.");
             }
         }
 
@@ -218,7 +218,7 @@ namespace FineTuning.Commands
             _creating = true;
             try
             {
-                return TryRun(ct => client.DownloadFileContentAsync(id, stream, ct), id, out _);
+                return TryRun(ct => client.Files.DownloadContentAsync(id, stream, ct), id, out _);
             }
             finally
             {
@@ -236,7 +236,7 @@ namespace FineTuning.Commands
             _model = request.Model;
             try
             {
-                if (!TryRun(ct => client.CreateJobAsync(request, ct), options.TrainingFile, out job)) return;
+                if (!TryRun(ct => client.Jobs.CreateAsync(request, ct), options.TrainingFile, out job)) return;
             }
             finally
             {

@@ -18,7 +18,7 @@ namespace FineTuning.Commands
         {
             try
             {
-                Client.EnsureCanDeleteJobs();
+                Client.Jobs.EnsureCanDelete();
             }
             catch (NotSupportedException ex)
             {
@@ -32,7 +32,7 @@ namespace FineTuning.Commands
             foreach (var id in Id)
             {
                 if (!ShouldProcessUnlessForced(Force, id, "Delete fine-tuning job")) continue;
-                if (TryRunJobChange(ct => client.DeleteJobAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
+                if (TryRunJobChange(ct => client.Jobs.DeleteAsync(id, ct), id, out var result) && PassThru) WriteObject(result);
             }
         }
     }

@@ -11,6 +11,6 @@ namespace FineTuning.Commands
         protected override string Action => "Resume fine-tuning job";
 
         protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
-            client.ResumeJobAsync(id, ct);
+            client.Jobs.ResumeAsync(id, ct);
     }
 }

@@ -16,6 +16,6 @@ namespace FineTuning.Commands
         protected override bool Confirm(string id) => ShouldProcessUnlessForced(Force, id, Action);
 
         protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
-            client.CancelJobAsync(id, ct);
+            client.Jobs.CancelAsync(id, ct);
     }
 }

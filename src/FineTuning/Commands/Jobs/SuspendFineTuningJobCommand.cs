@@ -11,6 +11,6 @@ namespace FineTuning.Commands
         protected override string Action => "Pause fine-tuning job";
 
         protected override System.Threading.Tasks.Task<FineTuningJob> Invoke(FineTuningClient client, string id, System.Threading.CancellationToken ct) =>
-            client.PauseJobAsync(id, ct);
+            client.Jobs.PauseAsync(id, ct);
     }
 }

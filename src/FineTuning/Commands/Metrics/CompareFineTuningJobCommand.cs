@@ -14,7 +14,7 @@ namespace FineTuning.Commands
             var client = Client;
             foreach (var id in Id)
             {
-                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) continue;
+                if (!TryRun(ct => client.Jobs.GetAsync(id, ct), id, out var job)) continue;
                 if (!TryRun(ct => MetricReader.ReadAsync(client, job, ct), id, out var rows)) continue;
                 WriteObject(JobComparisonRow.From(job, rows));
             }

@@ -14,7 +14,7 @@ namespace FineTuning.Commands
             var client = Client;
             foreach (var id in Id)
             {
-                if (!TryRun(ct => client.GetJobAsync(id, ct), id, out var job)) continue;
+                if (!TryRun(ct => client.Jobs.GetAsync(id, ct), id, out var job)) continue;
                 // Without a result file yet (the job is still running, or failed), the metrics events say the same so far.
                 if (job.ResultFiles is null || job.ResultFiles.Count == 0)
                     WriteVerbose($"Job {id} ({job.Status}) has no result file yet; reading its metrics events.");

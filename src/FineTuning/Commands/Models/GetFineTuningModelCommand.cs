@@ -33,7 +33,7 @@ namespace FineTuning.Commands
             var client = Client;
             if (ParameterSetName == ListSet)
             {
-                if (!TryRun(ct => client.ListModelsAsync(ct), null, out var page)) return;
+                if (!TryRun(ct => client.Models.ListAsync(ct), null, out var page)) return;
                 foreach (var model in page.Data)
                 {
                     if (!FineTuned || model.IsFineTuned) WriteObject(model);
@@ -50,7 +50,7 @@ namespace FineTuning.Commands
                     // A pattern is matched against the list, once per call; no match is not an error.
                     if (_all is null)
                     {
-                        if (!TryRun(ct => client.ListModelsAsync(ct), name, out var page)) return;
+                        if (!TryRun(ct => client.Models.ListAsync(ct), name, out var page)) return;
                         _all = page.Data;
                     }
                     var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
@@ -60,7 +60,7 @@ namespace FineTuning.Commands
                     }
                     continue;
                 }
-                if (TryRun(ct => client.GetModelAsync(name, ct), name, out var found)) WriteObject(found);
+                if (TryRun(ct => client.Models.GetAsync(name, ct), name, out var found)) WriteObject(found);
             }
         }
     }

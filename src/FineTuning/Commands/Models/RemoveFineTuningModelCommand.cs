@@ -36,7 +36,7 @@ namespace FineTuning.Commands
                     continue;
                 }
                 if (!ShouldProcessUnlessForced(Force, name, "Delete fine-tuned model")) continue;
-                if (TryRun(ct => client.DeleteModelAsync(name, ct), name, out var result) && PassThru) WriteObject(result);
+                if (TryRun(ct => client.Models.DeleteAsync(name, ct), name, out var result) && PassThru) WriteObject(result);
             }
         }
     }

@@ -8,37 +8,20 @@ using System.Threading.Tasks;
 
 namespace FineTuning.Client
 {
-    /// <summary>A request fault to plant in an emulator: the next matching requests get this answer.</summary>
-    public sealed class EmulatorFault
-    {
-        /// <summary>HTTP method to match, or null for any.</summary>
-        public string? Method { get; set; }
-        /// <summary>Text the request path contains, or a pattern with * wildcards; null for any.</summary>
-        public string? Path { get; set; }
-        public int Count { get; set; } = 1;
-        /// <summary>The status to answer with; 0 keeps the real answer (with a latency).</summary>
-        public int StatusCode { get; set; } = 500;
-        public string? Body { get; set; }
-        public TimeSpan? RetryAfter { get; set; }
-        public TimeSpan? Latency { get; set; }
-        public bool DropConnection { get; set; }
-    }
-
-    /// <summary>The connection does not lead to a FineTuning emulator, so it has no control paths.</summary>
-    public sealed class NotAnEmulatorException : InvalidOperationException
-    {
-        public NotAnEmulatorException(string message, Exception? inner = null) : base(message, inner) { }
-    }
-
     /// <summary>
     /// Drives an emulator through its HTTP control paths (<c>/_emulator/...</c> at the root of its origin), the
     /// same way whether it runs in this process, in another one or on another machine: fault injection, planned
     /// job failures and its clock. Real services are never sent these requests.
     /// </summary>
-    public static class EmulatorControl
+    public sealed class EmulatorAdminClient : ApiResource
     {
+        /// <summary>An emulator's control answer is small: at most 64 KiB is read (a larger one is not an emulator's).</summary>
+        private const int MaxAnswer = 64 * 1024;
+
+        internal EmulatorAdminClient(ApiSender sender) : base(sender) { }
+
         /// <summary>Plants a request fault; returns how many faults are pending.</summary>
-        public static async Task<int> AddFaultAsync(FineTuningClient client, EmulatorFault fault, CancellationToken ct = default)
+        public async Task<int> AddFaultAsync(EmulatorFault fault, CancellationToken ct = default)
         {
             if (fault is null) throw new ArgumentNullException(nameof(fault));
             var body = new JsonObject
@@ -52,35 +35,35 @@ namespace FineTuning.Client
             if (fault.DropConnection) body["drop_connection"] = true;
             if (fault.RetryAfter is TimeSpan retry) body["retry_after_seconds"] = retry.TotalSeconds;
             if (fault.Latency is TimeSpan latency) body["latency_ms"] = latency.TotalMilliseconds;
-            var answer = await SendAsync(client, HttpMethod.Post, "/_emulator/faults", body, "emulator.fault", ct).ConfigureAwait(false);
+            var answer = await SendAsync(HttpMethod.Post, "/_emulator/faults", body, "emulator.fault", ct).ConfigureAwait(false);
             return Int(answer, "pending");
         }
 
         /// <summary>Makes a job (or, with a null id, the next job created) fail when its training reaches <paramref name="step"/>.</summary>
-        public static async Task<int> FailJobAtStepAsync(FineTuningClient client, string? jobId, int step, string code, string message, CancellationToken ct = default)
+        public async Task<int> FailJobAtStepAsync(string? jobId, int step, string code, string message, CancellationToken ct = default)
         {
             var body = new JsonObject { ["step"] = step, ["code"] = code, ["message"] = message };
             if (jobId != null) body["job_id"] = jobId;
-            var answer = await SendAsync(client, HttpMethod.Post, "/_emulator/job_failures", body, "emulator.fault", ct).ConfigureAwait(false);
+            var answer = await SendAsync(HttpMethod.Post, "/_emulator/job_failures", body, "emulator.fault", ct).ConfigureAwait(false);
             return Int(answer, "pending");
         }
 
         /// <summary>Removes every pending fault, request and job ones alike.</summary>
-        public static Task ClearFaultsAsync(FineTuningClient client, CancellationToken ct = default) =>
-            SendAsync(client, HttpMethod.Delete, "/_emulator/faults", null, "emulator.fault", ct);
+        public Task ClearFaultsAsync(CancellationToken ct = default) =>
+            SendAsync(HttpMethod.Delete, "/_emulator/faults", null, "emulator.fault", ct);
 
         /// <summary>Moves the emulator's clock forward; returns the emulator's time after the move.</summary>
-        public static async Task<DateTimeOffset> AdvanceClockAsync(FineTuningClient client, TimeSpan by, CancellationToken ct = default)
+        public async Task<DateTimeOffset> AdvanceClockAsync(TimeSpan by, CancellationToken ct = default)
         {
             if (by < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(by), by, "The clock only moves forward.");
-            var answer = await SendAsync(client, HttpMethod.Post, "/_emulator/clock/advance", new JsonObject { ["seconds"] = by.TotalSeconds }, "emulator.clock", ct)
+            var answer = await SendAsync(HttpMethod.Post, "/_emulator/clock/advance", new JsonObject { ["seconds"] = by.TotalSeconds }, "emulator.clock", ct)
                 .ConfigureAwait(false);
             return Time(answer);
         }
 
         /// <summary>The emulator's current time.</summary>
-        public static async Task<DateTimeOffset> GetClockAsync(FineTuningClient client, CancellationToken ct = default) =>
-            Time(await SendAsync(client, HttpMethod.Get, "/_emulator/clock", null, "emulator.clock", ct).ConfigureAwait(false));
+        public async Task<DateTimeOffset> GetClockAsync(CancellationToken ct = default) =>
+            Time(await SendAsync(HttpMethod.Get, "/_emulator/clock", null, "emulator.clock", ct).ConfigureAwait(false));
 
         /// <summary>The absolute URI of a control path: the root of the connection's origin, whatever its API path.</summary>
         public static Uri ControlUri(FineTuningConnection connection, string path)
@@ -109,38 +92,29 @@ namespace FineTuning.Client
         private static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
-        private static async Task<JsonObject> SendAsync(FineTuningClient client, HttpMethod method, string path, JsonObject? body, string expectedObject,
-            CancellationToken ct)
+        private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, string expectedObject, CancellationToken ct)
         {
-            if (client is null) throw new ArgumentNullException(nameof(client));
-            var connection = client.Connection;
-            var refusal = RefusalReason(connection);
+            var refusal = RefusalReason(Connection);
             if (refusal != null) throw new NotAnEmulatorException(refusal);
-            var uri = ControlUri(connection, path);
+            var origin = Connection.BaseUri.GetLeftPart(UriPartial.Authority);
             var json = body?.ToJsonString();
             HttpResponseMessage response;
             try
             {
-                response = await client.SendToAsync(method, uri, path, json is null ? (Func<HttpContent?>?)null : () =>
-                {
-                    var content = new StringContent(json, System.Text.Encoding.UTF8);
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                    return content;
-                }, HttpCompletionOption.ResponseHeadersRead, ct, json).ConfigureAwait(false);
+                response = await Sender.SendToAsync(method, ControlUri(Connection, path), path,
+                    json is null ? (Func<HttpContent?>?)null : () => JsonContent(System.Text.Encoding.UTF8.GetBytes(json)),
+                    HttpCompletionOption.ResponseHeadersRead, ct, json).ConfigureAwait(false);
             }
             catch (FineTuningServiceException e) when (e.StatusCode == 404 || e.StatusCode == 405 || e.StatusCode == 501)
             {
-                throw new NotAnEmulatorException(
-                    $"{connection.BaseUri.GetLeftPart(UriPartial.Authority)} is not a FineTuning emulator: {method.Method} {path} answered {e.StatusCode}.", e);
+                throw new NotAnEmulatorException($"{origin} is not a FineTuning emulator: {method.Method} {path} answered {e.StatusCode}.", e);
             }
             using (response)
             {
-                // An emulator's control answer is small: at most 64 KiB is read (a larger one is not an emulator's).
-                const int MaxAnswer = 64 * 1024;
                 var declared = response.Content.Headers.ContentLength;
                 var (bytes, complete) = declared > MaxAnswer
                     ? (Array.Empty<byte>(), false)
-                    : await client.ReadUpToAsync(response, MaxAnswer, declared, ct).ConfigureAwait(false);
+                    : await Sender.ReadUpToAsync(response, MaxAnswer, declared, ct).ConfigureAwait(false);
                 JsonObject? answer = null;
                 try
                 {
@@ -152,8 +126,7 @@ namespace FineTuning.Client
                 }
                 var kind = answer?["object"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
                 if (answer is null || kind != expectedObject)
-                    throw new NotAnEmulatorException(
-                        $"{connection.BaseUri.GetLeftPart(UriPartial.Authority)} is not a FineTuning emulator: {method.Method} {path} did not answer with an {expectedObject} object.");
+                    throw new NotAnEmulatorException($"{origin} is not a FineTuning emulator: {method.Method} {path} did not answer with an {expectedObject} object.");
                 return answer;
             }
         }
