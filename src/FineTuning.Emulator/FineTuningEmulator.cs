@@ -65,7 +65,7 @@ namespace FineTuning.Emulator
             new FilesHandler(_store, Clock).Register(routes);
             new UploadsHandler(_store, Clock).Register(routes);
             new JobsHandler(_store, _jobs).Register(routes);
-            new ModelsHandler(_store, Options.OrganizationId).Register(routes);
+            new ModelsHandler(_store, _jobs, Options.OrganizationId).Register(routes);
             GradersHandler.Register(routes);
             new PermissionsHandler(_store, Clock).Register(routes);
             new AdminHandler(Faults, Clock).Register(routes);

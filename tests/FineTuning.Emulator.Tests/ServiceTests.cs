@@ -313,6 +313,24 @@ public class AzureDialectTests
     }
 
     [Fact]
+    public async Task Models_list_the_model_of_a_job_that_finished_while_nobody_read_it()
+    {
+        using var h = new Harness();
+        var file = await h.UploadAsync(Harness.ChatLines(10));
+        var first = await h.CreateAsync(file.Id, suffix: "first");
+        var second = await h.CreateAsync(file.Id, suffix: "second");
+        h.Emulator.Clock.Advance(TimeSpan.FromDays(1));   // both finish; neither job is read before the models are
+
+        var tuned = (await h.Client.Models.ListAsync()).Data.Where(m => m.IsFineTuned).Select(m => m.Id).ToList();
+        Assert.Equal(2, tuned.Count);
+        Assert.Contains(tuned, m => m.Contains(":first:"));
+        var model = tuned.Single(m => m.Contains(":second:"));
+        Assert.Equal(model, (await h.Client.Models.GetAsync(model)).Id);
+        Assert.Equal(model, (await h.Client.Jobs.GetAsync(second.Id)).FineTunedModel);
+        Assert.NotEqual(first.Id, second.Id);
+    }
+
+    [Fact]
     public async Task Models_list_base_and_fine_tuned_models_and_delete_only_fine_tuned_ones()
     {
         using var h = new Harness();

@@ -10,11 +10,13 @@ namespace FineTuning.Emulator
     internal sealed class ModelsHandler
     {
         private readonly EmulatorStore _store;
+        private readonly JobLifecycle _jobs;
         private readonly string _organizationId;
 
-        public ModelsHandler(EmulatorStore store, string organizationId)
+        public ModelsHandler(EmulatorStore store, JobLifecycle jobs, string organizationId)
         {
             _store = store;
+            _jobs = jobs;
             _organizationId = organizationId;
         }
 
@@ -33,7 +35,8 @@ namespace FineTuning.Emulator
                 foreach (var m in BaseModels.Known) data.Add(ModelNode(m.Snapshot, m.Created.ToUnixTimeSeconds(), "system"));
                 lock (_store.Gate)
                 {
-                    foreach (var job in _store.Jobs.Values.OrderBy(j => j.Sequence))
+                    // Jobs move on only when read: bring each up to the clock, or a job that finished unread has no model yet.
+                    foreach (var job in _jobs.TouchAll().OrderBy(j => j.Sequence))
                     {
                         var name = job.Job.FineTunedModel;
                         if (name != null && !_store.DeletedModels.Contains(name)) data.Add(FineTunedModelNode(request, job.Job));
@@ -54,7 +57,7 @@ namespace FineTuning.Emulator
                 FineTuningCheckpoint? checkpoint = null;
                 lock (_store.Gate)
                 {
-                    owner = _store.Jobs.Values.FirstOrDefault(j => j.Job.FineTunedModel == id && !_store.DeletedModels.Contains(id));
+                    owner = _jobs.TouchAll().FirstOrDefault(j => j.Job.FineTunedModel == id && !_store.DeletedModels.Contains(id));
                     if (owner is null && method == "GET")
                     {
                         // A checkpoint is a model of its own, readable by its name while its fine-tuned model exists.
