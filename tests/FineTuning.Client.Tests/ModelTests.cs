@@ -123,23 +123,4 @@ public class ModelTests
         // A name the module does not know is left to the service, which decides.
         Assert.Null(ModelReference.WhyNotDeletable("custom-model-7", "custom-model-7"));
     }
-
-    [Fact]
-    public void Completion_offers_service_models_by_name_then_by_suffix()
-    {
-        var models = new[]
-        {
-            new FineTuningModel { Id = "gpt-4o-mini-2024-07-18", OwnedBy = "system" },
-            new FineTuningModel { Id = FineTuned, OwnedBy = "acme" },
-            new FineTuningModel { Id = "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876", OwnedBy = "acme" },
-        };
-        Assert.Equal(new[] { "gpt-4o-mini-2024-07-18", FineTuned, "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" },
-            Completion.ServiceModels(models, "", false).Select(i => i.Text));
-        Assert.Equal(new[] { FineTuned, "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" }, Completion.ServiceModels(models, "", true).Select(i => i.Text));
-        Assert.Equal(new[] { FineTuned }, Completion.ServiceModels(models, "ft:gpt-4o", false).Select(i => i.Text));
-        Assert.Equal(new[] { FineTuned, "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" }, Completion.ServiceModels(models, "supp", false).Select(i => i.Text));
-        Assert.Equal(new[] { "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" }, Completion.ServiceModels(models, "ZzYy", true).Select(i => i.Text));
-        var tip = Completion.ServiceModels(models, "ft:gpt-4o", false)[0].ToolTip;
-        Assert.StartsWith("fine-tuned, from gpt-4o-mini-2024-07-18, owned by acme, created ", tip);
-    }
 }

@@ -57,25 +57,3 @@ public class TerminalTextTests
         Assert.Equal("c\u241b[2J", ex.ErrorCode);
     }
 }
-
-/// <summary>Tab completion shows service text too: lists and tooltips are cleaned, unsafe ids are not offered.</summary>
-public class CompletionSafetyTests
-{
-    [Fact]
-    public void ListTextAndToolTip_CarryNoControlCharacter_AndAnUnsafeIdIsNotOffered()
-    {
-        var jobs = new[]
-        {
-            new FineTuningJob { Id = "ftjob-ok", Status = "running\u001b]0;T\u0007", Model = "m\u009b2J", CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1_760_000_000) },
-            new FineTuningJob { Id = "ftjob-\u001b[2J", Status = "running", Model = "m", CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1_760_000_000) },
-        };
-        var items = Completion.Jobs(jobs, "ftjob-");
-        Assert.Equal(2, items.Count);
-        foreach (var item in items)
-        {
-            Assert.False(TerminalText.NeedsCleaning(item.ListItem), item.ListItem);
-            Assert.False(TerminalText.NeedsCleaning(item.ToolTip), item.ToolTip);
-        }
-        Assert.Equal(new[] { "ftjob-ok" }, items.Where(i => i.IsSafe).Select(i => i.Text));
-    }
-}

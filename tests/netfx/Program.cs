@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using FineTuning.Client;
+using FineTuning.Commands;
 using FineTuning.Datasets;
 using FineTuning.Emulator;
 

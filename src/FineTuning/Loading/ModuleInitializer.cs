@@ -23,8 +23,8 @@ namespace FineTuning.Commands
                 // PowerShell 7: one version of each assembly per process. If PowerShell already holds an older
                 // System.Text.Json (and the like) than the module was built with, say so now rather than fail
                 // with an assembly load error in the first cmdlet.
-                var problem = FineTuning.Client.AssemblyCheck.LoadProblem(
-                    new[] { typeof(ModuleInitializer).Assembly, typeof(FineTuning.Client.AssemblyCheck).Assembly },
+                var problem = AssemblyCheck.LoadProblem(
+                    new[] { typeof(ModuleInitializer).Assembly, typeof(FineTuning.Client.FineTuningConnection).Assembly },
                     AppDomain.CurrentDomain.GetAssemblies());
                 if (problem != null) throw new PSNotSupportedException(problem);
             }
@@ -47,7 +47,7 @@ namespace FineTuning.Commands
             // beside it (Windows PowerShell allows that).
             foreach (var loaded in AppDomain.CurrentDomain.GetAssemblies())
             {
-                if (FineTuning.Client.AssemblyCheck.Satisfies(loaded.GetName(), name)) return loaded;
+                if (AssemblyCheck.Satisfies(loaded.GetName(), name)) return loaded;
             }
             return Assembly.LoadFrom(candidate);
         }

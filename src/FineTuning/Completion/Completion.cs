@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTuning.Client;
 
-namespace FineTuning.Client
+namespace FineTuning.Commands
 {
     /// <summary>One suggestion of tab completion: the text that replaces the word, what a list shows, and a tooltip.</summary>
     public sealed class CompletionItem

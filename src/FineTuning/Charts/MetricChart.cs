@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using FineTuning.Client;
 
-namespace FineTuning.Client
+namespace FineTuning.Commands
 {
     /// <summary>
     /// Draws metric rows (one job's steps) as a text chart: steps along, values up, one mark per series

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 
-namespace FineTuning.Client
+namespace FineTuning.Commands
 {
     /// <summary>
     /// Decides whether the module's dependencies can be loaded next to what the process already holds.

@@ -1,8 +1,9 @@
 using System.Reflection;
 using FineTuning.Client;
+using FineTuning.Commands;
 using Xunit;
 
-namespace FineTuning.Client.Tests;
+namespace FineTuning.Tests;
 
 public class AssemblyCheckTests
 {

@@ -1,6 +1,8 @@
+using FineTuning.Client;
+using FineTuning.Commands;
 using Xunit;
 
-namespace FineTuning.Client.Tests;
+namespace FineTuning.Tests;
 
 public class CompletionTests
 {
@@ -131,5 +133,48 @@ public class CompletionTests
         Assert.Null(BaseModels.Find("gpt-5"));
         Assert.All(BaseModels.Known, m => Assert.NotEmpty(m.Methods));
         Assert.Equal(BaseModels.Known.Count, BaseModels.Known.Select(m => m.Snapshot).Distinct().Count());
+    }
+
+    private const string FineTuned = "ft:gpt-4o-mini-2024-07-18:acme:support:AbCd1234";
+
+    [Fact]
+    public void Completion_offers_service_models_by_name_then_by_suffix()
+    {
+        var models = new[]
+        {
+            new FineTuningModel { Id = "gpt-4o-mini-2024-07-18", OwnedBy = "system" },
+            new FineTuningModel { Id = FineTuned, OwnedBy = "acme" },
+            new FineTuningModel { Id = "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876", OwnedBy = "acme" },
+        };
+        Assert.Equal(new[] { "gpt-4o-mini-2024-07-18", FineTuned, "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" },
+            Completion.ServiceModels(models, "", false).Select(i => i.Text));
+        Assert.Equal(new[] { FineTuned, "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" }, Completion.ServiceModels(models, "", true).Select(i => i.Text));
+        Assert.Equal(new[] { FineTuned }, Completion.ServiceModels(models, "ft:gpt-4o", false).Select(i => i.Text));
+        Assert.Equal(new[] { FineTuned, "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" }, Completion.ServiceModels(models, "supp", false).Select(i => i.Text));
+        Assert.Equal(new[] { "ft:gpt-4.1-nano-2025-04-14:acme:support-v2:ZzYy9876" }, Completion.ServiceModels(models, "ZzYy", true).Select(i => i.Text));
+        var tip = Completion.ServiceModels(models, "ft:gpt-4o", false)[0].ToolTip;
+        Assert.StartsWith("fine-tuned, from gpt-4o-mini-2024-07-18, owned by acme, created ", tip);
+    }
+}
+
+/// <summary>Tab completion shows service text too: lists and tooltips are cleaned, unsafe ids are not offered.</summary>
+public class CompletionSafetyTests
+{
+    [Fact]
+    public void ListTextAndToolTip_CarryNoControlCharacter_AndAnUnsafeIdIsNotOffered()
+    {
+        var jobs = new[]
+        {
+            new FineTuningJob { Id = "ftjob-ok", Status = "running\u001b]0;T\u0007", Model = "m\u009b2J", CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1_760_000_000) },
+            new FineTuningJob { Id = "ftjob-\u001b[2J", Status = "running", Model = "m", CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1_760_000_000) },
+        };
+        var items = Completion.Jobs(jobs, "ftjob-");
+        Assert.Equal(2, items.Count);
+        foreach (var item in items)
+        {
+            Assert.False(TerminalText.NeedsCleaning(item.ListItem), item.ListItem);
+            Assert.False(TerminalText.NeedsCleaning(item.ToolTip), item.ToolTip);
+        }
+        Assert.Equal(new[] { "ftjob-ok" }, items.Where(i => i.IsSafe).Select(i => i.Text));
     }
 }

@@ -1,7 +1,8 @@
 using FineTuning.Client;
+using FineTuning.Commands;
 using Xunit;
 
-namespace FineTuning.Client.Tests;
+namespace FineTuning.Tests;
 
 public class MetricChartTests
 {
