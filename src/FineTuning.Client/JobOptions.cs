@@ -6,16 +6,10 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using FineTuning.Datasets;
 
 namespace FineTuning.Client
 {
-    public enum TuningMethod
-    {
-        Supervised,
-        Dpo,
-        Reinforcement,
-    }
-
     /// <summary>A parameter's value breaks a rule of the service; <see cref="ArgumentException.ParamName"/> names the parameter.</summary>
     public sealed class ParameterValidationException : ArgumentException
     {
@@ -43,7 +37,7 @@ namespace FineTuning.Client
         public string? Model { get; set; }
         public string? TrainingFile { get; set; }
         public string? ValidationFile { get; set; }
-        public TuningMethod? Method { get; set; }
+        public TrainingMethod? Method { get; set; }
         public int? Epochs { get; set; }
         public int? BatchSize { get; set; }
         public double? LearningRateMultiplier { get; set; }
@@ -66,7 +60,7 @@ namespace FineTuning.Client
         public string? WandbEntity { get; set; }
         public string[]? WandbTag { get; set; }
 
-        public TuningMethod EffectiveMethod => Method ?? TuningMethod.Supervised;
+        public TrainingMethod EffectiveMethod => Method ?? TrainingMethod.Supervised;
 
         /// <summary>Throws <see cref="ParameterValidationException"/> for the first rule broken.</summary>
         public void Validate()
@@ -103,19 +97,19 @@ namespace FineTuning.Client
 
             if (Beta.HasValue)
             {
-                if (method != TuningMethod.Dpo) throw new ParameterValidationException("Beta", "-Beta applies only to DPO: add -Method Dpo, or remove -Beta.", Beta);
+                if (method != TrainingMethod.Dpo) throw new ParameterValidationException("Beta", "-Beta applies only to DPO: add -Method Dpo, or remove -Beta.", Beta);
                 if (!(Beta > 0 && Beta <= 2)) throw new ParameterValidationException("Beta", $"Beta must be greater than 0 and at most 2 (got {Num(Beta)}).", Beta);
             }
-            if (Grader.HasValue && method != TuningMethod.Reinforcement)
+            if (Grader.HasValue && method != TrainingMethod.Reinforcement)
                 throw new ParameterValidationException("Grader", "-Grader applies only to reinforcement fine-tuning: add -Method Reinforcement, or remove -Grader.");
-            if (ResponseFormat.HasValue && method != TuningMethod.Reinforcement)
+            if (ResponseFormat.HasValue && method != TrainingMethod.Reinforcement)
                 throw new ParameterValidationException("ResponseFormat", "-ResponseFormat applies only to reinforcement fine-tuning: add -Method Reinforcement.");
             foreach (var (name, set) in new[] { ("ReasoningEffort", ReasoningEffort != null), ("ComputeMultiplier", ComputeMultiplier.HasValue), ("EvalInterval", EvalInterval.HasValue), ("EvalSamples", EvalSamples.HasValue) })
             {
-                if (set && method != TuningMethod.Reinforcement)
+                if (set && method != TrainingMethod.Reinforcement)
                     throw new ParameterValidationException(name, $"-{name} applies only to reinforcement fine-tuning: add -Method Reinforcement, or remove -{name}.");
             }
-            if (method == TuningMethod.Reinforcement)
+            if (method == TrainingMethod.Reinforcement)
             {
                 if (!Grader.HasValue) throw new ParameterValidationException("Grader", "Reinforcement fine-tuning needs a grader: pass -Grader @{ type = 'string_check'; name = '...'; input = '{{sample.output_text}}'; reference = '{{item.answer}}'; operation = 'eq' }.");
                 GraderCheck.Require(Grader.Value, "Grader");
@@ -131,7 +125,7 @@ namespace FineTuning.Client
 
             if (Hyperparameters != null)
             {
-                if (method != TuningMethod.Supervised)
+                if (method != TrainingMethod.Supervised)
                     throw new ParameterValidationException("Hyperparameters", "-Hyperparameters (the deprecated form) applies only to supervised jobs; use -Epochs, -BatchSize and -LearningRateMultiplier.");
                 if (Epochs.HasValue || BatchSize.HasValue || LearningRateMultiplier.HasValue)
                     throw new ParameterValidationException("Hyperparameters", "Use either -Hyperparameters (deprecated) or -Epochs/-BatchSize/-LearningRateMultiplier, not both.");
@@ -240,11 +234,11 @@ namespace FineTuning.Client
                 var method = new FineTuningMethod();
                 switch (EffectiveMethod)
                 {
-                    case TuningMethod.Dpo:
+                    case TrainingMethod.Dpo:
                         method.Type = "dpo";
                         method.Dpo = settings;
                         break;
-                    case TuningMethod.Reinforcement:
+                    case TrainingMethod.Reinforcement:
                         method.Type = "reinforcement";
                         settings.Grader = Grader;
                         settings.ResponseFormat = ResponseFormat;

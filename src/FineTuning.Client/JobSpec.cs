@@ -8,6 +8,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FineTuning.Datasets;
 
 namespace FineTuning.Client
 {
@@ -30,7 +31,7 @@ namespace FineTuning.Client
 
         public string Source { get; private set; } = string.Empty;
         public string? Model { get; set; }
-        public TuningMethod? Method { get; set; }
+        public TrainingMethod? Method { get; set; }
         public JobSpecFile? TrainingFile { get; set; }
         public JobSpecFile? ValidationFile { get; set; }
         public int? Epochs { get; set; }
@@ -149,7 +150,7 @@ namespace FineTuning.Client
                 case "Model": Model = Text(key, value); break;
                 case "Method":
                     var m = Text(key, value);
-                    if (!Enum.TryParse<TuningMethod>(m, true, out var method) || !Enum.IsDefined(typeof(TuningMethod), method) || m.Trim().Length == 0 || char.IsDigit(m.Trim()[0]))
+                    if (!Enum.TryParse<TrainingMethod>(m, true, out var method) || !Enum.IsDefined(typeof(TrainingMethod), method) || m.Trim().Length == 0 || char.IsDigit(m.Trim()[0]))
                         throw new JobSpecException(Source, key, $"'{m}' is not a method; use Supervised, Dpo or Reinforcement.");
                     Method = method;
                     break;

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
+using FineTuning.Datasets;
 
 namespace FineTuning.Client
 {
@@ -75,7 +76,7 @@ namespace FineTuning.Client
                             (other is null ? "Change Method." : $"Change Method, or set Model to one that offers it, such as '{other.Snapshot}'."),
                             other?.Snapshot);
                     }
-                    if (method == TuningMethod.Reinforcement && apiVersion != null && IsDatedBefore(apiVersion, "2025-04-01-preview", inclusive: true))
+                    if (method == TrainingMethod.Reinforcement && apiVersion != null && IsDatedBefore(apiVersion, "2025-04-01-preview", inclusive: true))
                     {
                         return new TargetMismatch("Method",
                             $"The Azure OpenAI API version {apiVersion} offers supervised and DPO fine-tuning only; Reinforcement needs a newer version. " +

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using FineTuning.Client.Json;
+using FineTuning.Datasets;
 using Xunit;
 
 namespace FineTuning.Client.Tests;
@@ -118,26 +119,26 @@ public class JobOptionsTests
     public void Beta_OnlyWithDpo_AndInRange()
     {
         Fails(Valid(o => o.Beta = 0.1), "Beta", "-Method Dpo");
-        Fails(Valid(o => { o.Beta = 0.1; o.Method = TuningMethod.Supervised; }), "Beta");
-        Fails(Valid(o => { o.Beta = 0.0; o.Method = TuningMethod.Dpo; }), "Beta", "greater than 0");
-        Fails(Valid(o => { o.Beta = 2.5; o.Method = TuningMethod.Dpo; }), "Beta", "at most 2");
-        Valid(o => { o.Beta = 2; o.Method = TuningMethod.Dpo; }).Validate();
+        Fails(Valid(o => { o.Beta = 0.1; o.Method = TrainingMethod.Supervised; }), "Beta");
+        Fails(Valid(o => { o.Beta = 0.0; o.Method = TrainingMethod.Dpo; }), "Beta", "greater than 0");
+        Fails(Valid(o => { o.Beta = 2.5; o.Method = TrainingMethod.Dpo; }), "Beta", "at most 2");
+        Valid(o => { o.Beta = 2; o.Method = TrainingMethod.Dpo; }).Validate();
     }
 
     [Fact]
     public void Grader_OnlyWithReinforcement_AndRequiredThere()
     {
         Fails(Valid(o => o.Grader = Grader()), "Grader", "-Method Reinforcement");
-        Fails(Valid(o => { o.Grader = Grader(); o.Method = TuningMethod.Dpo; }), "Grader");
-        Fails(Valid(o => { o.Method = TuningMethod.Reinforcement; o.ValidationFile = "file-val"; }), "Grader", "needs a grader");
+        Fails(Valid(o => { o.Grader = Grader(); o.Method = TrainingMethod.Dpo; }), "Grader");
+        Fails(Valid(o => { o.Method = TrainingMethod.Reinforcement; o.ValidationFile = "file-val"; }), "Grader", "needs a grader");
         Fails(Valid(o =>
         {
-            o.Method = TuningMethod.Reinforcement;
+            o.Method = TrainingMethod.Reinforcement;
             o.ValidationFile = "file-val";
             o.Grader = JsonValueConverter.FromObject(new Hashtable { ["name"] = "no type" });
         }), "Grader", "'type'");
-        Fails(Valid(o => { o.Method = TuningMethod.Reinforcement; o.Grader = Grader(); }), "ValidationFile");
-        Valid(o => { o.Method = TuningMethod.Reinforcement; o.Grader = Grader(); o.ValidationFile = "file-val"; }).Validate();
+        Fails(Valid(o => { o.Method = TrainingMethod.Reinforcement; o.Grader = Grader(); }), "ValidationFile");
+        Valid(o => { o.Method = TrainingMethod.Reinforcement; o.Grader = Grader(); o.ValidationFile = "file-val"; }).Validate();
     }
 
     [Theory]
@@ -163,7 +164,7 @@ public class JobOptionsTests
     {
         Valid(o => o.Hyperparameters = new Dictionary<string, object?> { ["n_epochs"] = "auto", ["batch_size"] = 4 }).Validate();
         Fails(Valid(o => { o.Hyperparameters = new Dictionary<string, object?> { ["n_epochs"] = 2 }; o.Epochs = 3; }), "Hyperparameters", "not both");
-        Fails(Valid(o => { o.Hyperparameters = new Dictionary<string, object?> { ["n_epochs"] = 2 }; o.Method = TuningMethod.Dpo; }), "Hyperparameters");
+        Fails(Valid(o => { o.Hyperparameters = new Dictionary<string, object?> { ["n_epochs"] = 2 }; o.Method = TrainingMethod.Dpo; }), "Hyperparameters");
         Fails(Valid(o => o.Hyperparameters = new Dictionary<string, object?> { ["warmup"] = 2 }), "Hyperparameters", "warmup");
         Fails(Valid(o => o.Hyperparameters = new Dictionary<string, object?> { ["n_epochs"] = 0 }), "Hyperparameters", "n_epochs");
         Fails(Valid(o => o.Hyperparameters = new Dictionary<string, object?> { ["batch_size"] = 1.5 }), "Hyperparameters", "whole number");
@@ -192,7 +193,7 @@ public class JobOptionsTests
     {
         var body = Body(Valid(o =>
         {
-            o.Method = TuningMethod.Supervised;
+            o.Method = TrainingMethod.Supervised;
             o.Epochs = 3;
             o.BatchSize = 8;
             o.LearningRateMultiplier = 0.5;
@@ -211,7 +212,7 @@ public class JobOptionsTests
         JsonAssert.Equivalent("""
             {"model":"gpt-4o-mini-2024-07-18","training_file":"file-train",
              "method":{"type":"dpo","dpo":{"hyperparameters":{"beta":0.1}}}}
-            """, Body(Valid(o => { o.Method = TuningMethod.Dpo; o.Beta = 0.1; })));
+            """, Body(Valid(o => { o.Method = TrainingMethod.Dpo; o.Beta = 0.1; })));
     }
 
     [Fact]
@@ -225,7 +226,7 @@ public class JobOptionsTests
         var body = Body(Valid(o =>
         {
             o.Model = "o4-mini-2025-04-16";
-            o.Method = TuningMethod.Reinforcement;
+            o.Method = TrainingMethod.Reinforcement;
             o.Grader = Grader();
             o.ResponseFormat = format;
             o.ValidationFile = "file-val";

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Specialized;
 using System.Text.Json;
 using FineTuning.Client.Json;
+using FineTuning.Datasets;
 using Xunit;
 
 namespace FineTuning.Client.Tests;
@@ -39,7 +40,7 @@ public class JobSpecTests
         Assert.Equal("file-valid123", spec.ValidationFile!.Id);
         Assert.Equal(3, spec.Epochs);
         Assert.Null(spec.LearningRateMultiplier);
-        Assert.Equal(TuningMethod.Dpo, spec.Method);
+        Assert.Equal(TrainingMethod.Dpo, spec.Method);
         Assert.Equal(new[] { ("TrainingFile", Train) }, spec.LocalFiles.ToArray());
         var request = spec.ToOptions("file-up1", null).ToRequest();
         Assert.Equal("file-up1", request.TrainingFile);
@@ -141,7 +142,7 @@ public class JobSpecTests
 
 public class ServiceTargetTests
 {
-    private static TargetMismatch? Check(string model, ServiceKind kind, TuningMethod method = TuningMethod.Supervised, string? apiVersion = null, string? suffix = null) =>
+    private static TargetMismatch? Check(string model, ServiceKind kind, TrainingMethod method = TrainingMethod.Supervised, string? apiVersion = null, string? suffix = null) =>
         ServiceTarget.Check(new NewJobOptions { Model = model, TrainingFile = "file-t", Method = method, Suffix = suffix }, kind, apiVersion);
 
     [Theory]
@@ -160,13 +161,13 @@ public class ServiceTargetTests
     [Fact]
     public void Azure_refuses_methods_it_has_no_equivalent_for()
     {
-        var m = Check("gpt-4o-mini-2024-07-18", ServiceKind.AzureOpenAI, TuningMethod.Dpo);
+        var m = Check("gpt-4o-mini-2024-07-18", ServiceKind.AzureOpenAI, TrainingMethod.Dpo);
         Assert.Equal("Method", m!.Setting);
         Assert.Contains("does not offer Dpo", m.Message);
-        m = Check("o4-mini-2025-04-16", ServiceKind.AzureOpenAI, TuningMethod.Reinforcement, "2024-10-21");
+        m = Check("o4-mini-2025-04-16", ServiceKind.AzureOpenAI, TrainingMethod.Reinforcement, "2024-10-21");
         Assert.Equal("Method", m!.Setting);
         Assert.Contains("2024-10-21", m.Message);
-        Assert.Null(Check("o4-mini-2025-04-16", ServiceKind.AzureOpenAI, TuningMethod.Reinforcement, null));
+        Assert.Null(Check("o4-mini-2025-04-16", ServiceKind.AzureOpenAI, TrainingMethod.Reinforcement, null));
     }
 
     [Fact]

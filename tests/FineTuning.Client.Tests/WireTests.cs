@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using FineTuning.Datasets;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Xunit;
@@ -304,7 +305,7 @@ public class WireTests
             Model = "gpt-4o-mini-2024-07-18",
             TrainingFile = "file-train",
             ValidationFile = "file-val",
-            Method = TuningMethod.Dpo,
+            Method = TrainingMethod.Dpo,
             Epochs = 3,
             Beta = 0.1,
             LearningRateMultiplier = 1.8,

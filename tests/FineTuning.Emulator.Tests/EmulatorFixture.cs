@@ -2,6 +2,7 @@ using System.Security;
 using System.Text;
 using System.Text.Json;
 using FineTuning.Client;
+using FineTuning.Datasets;
 
 namespace FineTuning.Emulator.Tests;
 
@@ -50,7 +51,7 @@ internal sealed class Harness : IDisposable
     }
 
     public async Task<FineTuningJob> CreateAsync(string fileId, int? epochs = null, int? batch = null, double? lr = null, long? seed = 5,
-        string? validation = null, TuningMethod method = TuningMethod.Supervised, double? beta = null, string? suffix = null,
+        string? validation = null, TrainingMethod method = TrainingMethod.Supervised, double? beta = null, string? suffix = null,
         IDictionary<string, string>? metadata = null)
     {
         var options = new NewJobOptions

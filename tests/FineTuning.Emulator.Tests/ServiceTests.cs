@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FineTuning.Client;
+using FineTuning.Datasets;
 using Xunit;
 
 namespace FineTuning.Emulator.Tests;
@@ -50,7 +51,7 @@ public class ValidationFailureTests
     {
         using var h = new Harness();
         var file = await h.UploadAsync(Harness.ChatLines(12));
-        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, method: TuningMethod.Dpo)).Id, "failed", "succeeded");
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, method: TrainingMethod.Dpo)).Id, "failed", "succeeded");
         Assert.Equal("invalid_training_file", job.Error!.Code);
         Assert.Contains("fine-tune-chat format", job.Error.Message);
         Assert.Contains("method=dpo", job.Error.Message);
@@ -80,7 +81,7 @@ public class ValidationFailureTests
             non_preferred_output = new[] { new { role = "assistant", content = "Go away." } },
         }));
         var file = await h.UploadAsync(lines);
-        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, method: TuningMethod.Dpo, beta: 0.5, epochs: 3, batch: 5)).Id, "failed", "succeeded");
+        var job = await h.RunUntilAsync((await h.CreateAsync(file.Id, method: TrainingMethod.Dpo, beta: 0.5, epochs: 3, batch: 5)).Id, "failed", "succeeded");
         Assert.Equal("succeeded", job.Status);
         var losses = (await h.AllEventsAsync(job.Id)).Where(e => e.Type == "metrics").OrderBy(e => e.Metrics!.Step).Select(e => e.Metrics!.TrainLoss!.Value).ToList();
         Assert.Equal(Math.Log(2), losses[0], 6); // before any update the policy equals the reference: -log(sigmoid(0))

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTuning.Client;
+using FineTuning.Datasets;
 
 namespace FineTuning.Commands
 {
@@ -109,7 +110,7 @@ namespace FineTuning.Commands
         /// <paramref name="method"/> when one is given and any of them matches; then the fine-tuned models of
         /// <paramref name="jobs"/> that start with it, which can be fine-tuned further.
         /// </summary>
-        public static IReadOnlyList<CompletionItem> Models(string? word, TuningMethod? method, IEnumerable<FineTuningJob>? jobs = null)
+        public static IReadOnlyList<CompletionItem> Models(string? word, TrainingMethod? method, IEnumerable<FineTuningJob>? jobs = null)
         {
             var w = Unquote(word);
             var items = new List<CompletionItem>();

@@ -7,6 +7,7 @@ using System.Management.Automation.Language;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTuning.Client;
+using FineTuning.Datasets;
 
 namespace FineTuning.Commands
 {
@@ -169,10 +170,10 @@ namespace FineTuning.Commands
     {
         protected override IReadOnlyList<CompletionItem> Complete(string commandName, string parameterName, string word, IDictionary fakeBoundParameters)
         {
-            TuningMethod? method = null;
+            TrainingMethod? method = null;
             var typed = fakeBoundParameters != null && fakeBoundParameters.Contains("Method") ? CmdletHelpers.Unwrap(fakeBoundParameters["Method"]) : null;
-            // New-FineTuningJob's TuningMethod, Test-FineTuningDataset's method, or the name as typed.
-            if (typed != null && Enum.TryParse<TuningMethod>(typed.ToString(), true, out var parsed)) method = parsed;
+            // -Method of New-FineTuningJob or Test-FineTuningDataset (both TrainingMethod), or the name as typed.
+            if (typed != null && Enum.TryParse<TrainingMethod>(typed.ToString(), true, out var parsed)) method = parsed;
 
             IReadOnlyList<FineTuningJob>? jobs = null;
             if (Completion.WantsFineTunedModels(word))

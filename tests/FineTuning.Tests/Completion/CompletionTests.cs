@@ -1,5 +1,6 @@
 using FineTuning.Client;
 using FineTuning.Commands;
+using FineTuning.Datasets;
 using Xunit;
 
 namespace FineTuning.Tests;
@@ -94,11 +95,11 @@ public class CompletionTests
     [Fact]
     public void Models_follow_the_method_unless_none_of_the_matches_offers_it()
     {
-        Assert.Equal(new[] { "o4-mini-2025-04-16", "o4-mini" }, Completion.Models("", TuningMethod.Reinforcement).Select(i => i.Text));
-        Assert.Equal(new[] { "gpt-4o-2024-08-06", "gpt-4o" }, Completion.Models("gpt-4o", TuningMethod.Dpo).Select(i => i.Text));
-        Assert.DoesNotContain("o4-mini", Completion.Models("", TuningMethod.Supervised).Select(i => i.Text));
+        Assert.Equal(new[] { "o4-mini-2025-04-16", "o4-mini" }, Completion.Models("", TrainingMethod.Reinforcement).Select(i => i.Text));
+        Assert.Equal(new[] { "gpt-4o-2024-08-06", "gpt-4o" }, Completion.Models("gpt-4o", TrainingMethod.Dpo).Select(i => i.Text));
+        Assert.DoesNotContain("o4-mini", Completion.Models("", TrainingMethod.Supervised).Select(i => i.Text));
         // Nothing starting with "davinci" offers DPO: the word wins over the method.
-        Assert.Equal(new[] { "davinci-002" }, Completion.Models("davinci", TuningMethod.Dpo).Select(i => i.Text));
+        Assert.Equal(new[] { "davinci-002" }, Completion.Models("davinci", TrainingMethod.Dpo).Select(i => i.Text));
     }
 
     [Fact]

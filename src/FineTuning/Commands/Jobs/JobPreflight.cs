@@ -144,7 +144,7 @@ namespace FineTuning.Commands
         /// The InvalidDataset error for a spec's file whose check found errors, or null. A validation file may hold fewer
         /// examples than a training file must.
         /// </summary>
-        internal static ErrorRecord? InvalidDataset(string specSource, string key, string path, DatasetReport report, TuningMethod method)
+        internal static ErrorRecord? InvalidDataset(string specSource, string key, string path, DatasetReport report, TrainingMethod method)
         {
             var isTraining = key == "TrainingFile";
             var blocking = report.Findings.Where(f => f.Severity == FindingSeverity.Error && (isTraining || f.Code != FindingCodes.TooFewExamples)).ToList();
@@ -177,12 +177,12 @@ namespace FineTuning.Commands
         /// CostNotEstimable when the report holds no cost (reinforcement jobs are billed by time), EstimatedCostOverBudget
         /// when the cost is above <paramref name="budget"/>, else null; <paramref name="estimate"/> tells how the cost was reckoned.
         /// </summary>
-        internal static ErrorRecord? BudgetError(DatasetReport report, TuningMethod method, decimal budget, decimal price, object? target, out string estimate)
+        internal static ErrorRecord? BudgetError(DatasetReport report, TrainingMethod method, decimal budget, decimal price, object? target, out string estimate)
         {
             estimate = string.Empty;
             if (report.EstimatedCost is null)
             {
-                var why = method == TuningMethod.Reinforcement
+                var why = method == TrainingMethod.Reinforcement
                     ? "reinforcement jobs are billed by training time, not by token, so their cost cannot be estimated from the data"
                     : "the training data's cost could not be estimated";
                 return new ErrorRecord(new InvalidOperationException($"-MaxEstimatedCost cannot be checked: {why}."),
@@ -201,12 +201,9 @@ namespace FineTuning.Commands
 
         private static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);
 
-        private static TrainingMethod DatasetMethod(TuningMethod method) =>
-            method == TuningMethod.Dpo ? TrainingMethod.Dpo : method == TuningMethod.Reinforcement ? TrainingMethod.Reinforcement : TrainingMethod.Supervised;
-
         /// <summary>Checks a dataset for the job, with the cost at <paramref name="price"/> when given; null when the check failed.</summary>
         public DatasetReport? Estimate(string path, NewJobOptions options, decimal? price) =>
-            TestFineTuningDatasetCommand.Validate(_cmdlet, path, DatasetMethod(options.EffectiveMethod), options.Model, EpochsOf(options), ref _stop, price);
+            TestFineTuningDatasetCommand.Validate(_cmdlet, path, options.EffectiveMethod, options.Model, EpochsOf(options), ref _stop, price);
 
         /// <summary>The epochs the job asks for: -Epochs, else the deprecated hyperparameters' n_epochs, else null (the service picks).</summary>
         internal static int? EpochsOf(NewJobOptions options)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using FineTuning.Client;
+using FineTuning.Datasets;
 
 namespace FineTuning.Commands
 {
@@ -49,7 +50,7 @@ namespace FineTuning.Commands
         }
 
         /// <summary>Parameters given with -Spec (<paramref name="bound"/>) replace the spec's keys of the same name.</summary>
-        public static void ApplyOverrides(PSCmdlet cmdlet, IDictionary data, System.Collections.Generic.IDictionary<string, object?> bound, TuningMethod method)
+        public static void ApplyOverrides(PSCmdlet cmdlet, IDictionary data, System.Collections.Generic.IDictionary<string, object?> bound, TrainingMethod method)
         {
             foreach (var key in JobSpec.Keys)
             {

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using FineTuning.Client;
+using FineTuning.Datasets;
 
 namespace FineTuning.Commands
 {
@@ -36,7 +37,7 @@ namespace FineTuning.Commands
         public object? ValidationFile { get; set; }
 
         [Parameter]
-        public TuningMethod Method { get; set; } = TuningMethod.Supervised;
+        public TrainingMethod Method { get; set; } = TrainingMethod.Supervised;
 
         [Parameter] public int Epochs { get; set; }
         [Parameter] public int BatchSize { get; set; }
