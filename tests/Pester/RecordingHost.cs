@@ -17,6 +17,7 @@ namespace FineTuning.Tests
 
         public List<string> Warnings => _ui.Warnings;
         public List<string> Lines => _ui.Lines;
+        public RecordingHostUI Recorder => _ui;
 
         public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
         public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
@@ -36,13 +37,39 @@ namespace FineTuning.Tests
         public List<string> Warnings { get; } = new List<string>();
         public List<string> Lines { get; } = new List<string>();
 
+        /// <summary>What Read-Host -AsSecureString gets, as a user typing a key at the prompt.</summary>
+        public string SecureAnswer { get; set; } = string.Empty;
+
         public override PSHostRawUserInterface RawUI => null;
-        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw new NotSupportedException();
-        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+        // Read-Host -Prompt asks through Prompt: a secure field gets SecureAnswer, any other an empty line.
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
+        {
+            var answers = new Dictionary<string, PSObject>();
+            foreach (var field in descriptions)
+            {
+                Write(field.Name + ": ");
+                answers[field.Name] = field.ParameterTypeFullName == typeof(SecureString).FullName
+                    ? new PSObject(ReadLineAsSecureString())
+                    : new PSObject(string.Empty);
+            }
+            return answers;
+        }
+        // A confirmation is answered with its default choice (Yes, for ShouldProcess), and kept as a line of its own.
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
+        {
+            Write("[" + caption + "] " + message);
+            return defaultChoice;
+        }
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
         public override string ReadLine() => string.Empty;
-        public override SecureString ReadLineAsSecureString() => new SecureString();
+        public override SecureString ReadLineAsSecureString()
+        {
+            var answer = new SecureString();
+            foreach (var c in SecureAnswer) answer.AppendChar(c);
+            answer.MakeReadOnly();
+            return answer;
+        }
         public override void Write(string value) { lock (Lines) Lines.Add(value); }
         public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Write(value);
         public override void WriteLine(string value) => Write(value);
