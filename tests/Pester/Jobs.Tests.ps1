@@ -9,6 +9,11 @@ Describe 'Jobs end to end on the emulator' {
     }
     AfterEach { Stop-FineTuningEmulator }
 
+    It 'takes the training file from any object with an Id, such as Select-Object output' {
+        $job = [pscustomobject]@{ Id = $train.Id; Note = 'picked' } | New-FineTuningJob -Model gpt-4o-mini-2024-07-18
+        $job.TrainingFile | Should -Be $train.Id
+    }
+
     It 'creates a job from a piped file and runs it to succeeded' {
         $job = $train | New-FineTuningJob -Model gpt-4o-mini-2024-07-18 -Suffix numbers -Epochs 2 -BatchSize 4 -Seed 3
         $job | Should -BeOfType ([FineTuning.Client.FineTuningJob])

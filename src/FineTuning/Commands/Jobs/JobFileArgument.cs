@@ -10,6 +10,8 @@ namespace FineTuning.Commands
         /// <summary>A file id from a string, a file object, or anything with an Id property.</summary>
         public static string FileId(object? value, string parameterName)
         {
+            // The wrapper holds the properties of a [pscustomobject] (Select-Object, Import-Csv): read them there.
+            var wrapper = value as PSObject;
             value = CmdletHelpers.Unwrap(value);
             switch (value)
             {
@@ -20,7 +22,7 @@ namespace FineTuning.Commands
                 case null:
                     break;
                 default:
-                    var id = PSObject.AsPSObject(value).Properties["Id"]?.Value as string;
+                    var id = (wrapper ?? PSObject.AsPSObject(value)).Properties["Id"]?.Value as string;
                     if (!string.IsNullOrWhiteSpace(id)) return id!;
                     break;
             }
