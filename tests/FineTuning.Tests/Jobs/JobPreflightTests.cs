@@ -33,7 +33,7 @@ public sealed class JobPreflightTests : IDisposable
     public void A_cost_above_the_budget_is_EstimatedCostOverBudget_with_how_it_was_reckoned()
     {
         var report = Report(Dataset("train.jsonl", 12), price: 3m);
-        var error = JobPreflight.BudgetError(report, TuningMethod.Supervised, budget: 0.00001m, price: 3m, "train.jsonl", out var estimate);
+        var error = JobPreflight.BudgetError(report, TrainingMethod.Supervised, budget: 0.00001m, price: 3m, "train.jsonl", out var estimate);
         Assert.NotNull(error);
         Assert.Equal("EstimatedCostOverBudget", error!.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
@@ -48,7 +48,7 @@ public sealed class JobPreflightTests : IDisposable
     public void A_cost_within_the_budget_passes()
     {
         var report = Report(Dataset("train.jsonl", 12), price: 3m);
-        Assert.Null(JobPreflight.BudgetError(report, TuningMethod.Supervised, budget: 100m, price: 3m, null, out var estimate));
+        Assert.Null(JobPreflight.BudgetError(report, TrainingMethod.Supervised, budget: 100m, price: 3m, null, out var estimate));
         Assert.StartsWith(report.EstimatedCost!.Value.ToString("0.00##", System.Globalization.CultureInfo.InvariantCulture) + " (", estimate);
     }
 
@@ -56,17 +56,17 @@ public sealed class JobPreflightTests : IDisposable
     public void Without_a_cost_the_budget_cannot_be_checked_and_reinforcement_says_why()
     {
         var report = Report(Dataset("train.jsonl", 12), price: null);
-        var error = JobPreflight.BudgetError(report, TuningMethod.Reinforcement, 10m, 3m, null, out _);
+        var error = JobPreflight.BudgetError(report, TrainingMethod.Reinforcement, 10m, 3m, null, out _);
         Assert.Equal("CostNotEstimable", error!.FullyQualifiedErrorId);
         Assert.Contains("billed by training time", error.Exception.Message);
-        Assert.Contains("could not be estimated", JobPreflight.BudgetError(report, TuningMethod.Supervised, 10m, 3m, null, out _)!.Exception.Message);
+        Assert.Contains("could not be estimated", JobPreflight.BudgetError(report, TrainingMethod.Supervised, 10m, 3m, null, out _)!.Exception.Message);
     }
 
     [Fact]
     public void A_specs_invalid_dataset_is_InvalidDataset_but_a_small_validation_file_is_not()
     {
         var broken = Dataset("broken.jsonl", 12, broken: true);
-        var error = JobPreflight.InvalidDataset("job.psd1", "TrainingFile", broken, Report(broken, null), TuningMethod.Supervised);
+        var error = JobPreflight.InvalidDataset("job.psd1", "TrainingFile", broken, Report(broken, null), TrainingMethod.Supervised);
         Assert.Equal("InvalidDataset", error!.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.Equal("job.psd1", error.TargetObject);
@@ -74,8 +74,8 @@ public sealed class JobPreflightTests : IDisposable
         Assert.Contains("InvalidJson", error.ErrorDetails.Message);
 
         var small = Dataset("small.jsonl", 3);
-        Assert.Null(JobPreflight.InvalidDataset("job.psd1", "ValidationFile", small, Report(small, null), TuningMethod.Supervised));
-        Assert.Contains("TooFewExamples", JobPreflight.InvalidDataset("job.psd1", "TrainingFile", small, Report(small, null), TuningMethod.Supervised)!.ErrorDetails.Message);
+        Assert.Null(JobPreflight.InvalidDataset("job.psd1", "ValidationFile", small, Report(small, null), TrainingMethod.Supervised));
+        Assert.Contains("TooFewExamples", JobPreflight.InvalidDataset("job.psd1", "TrainingFile", small, Report(small, null), TrainingMethod.Supervised)!.ErrorDetails.Message);
     }
 
     [Fact]
