@@ -62,6 +62,15 @@ namespace FineTuning.Client
 
         public TrainingMethod EffectiveMethod => Method ?? TrainingMethod.Supervised;
 
+        /// <summary>A copy of these options with other training and validation files (the settings' tables are shared, not copied).</summary>
+        public NewJobOptions WithFiles(string? trainingFile, string? validationFile)
+        {
+            var copy = (NewJobOptions)MemberwiseClone();
+            copy.TrainingFile = trainingFile;
+            copy.ValidationFile = validationFile;
+            return copy;
+        }
+
         /// <summary>Throws <see cref="ParameterValidationException"/> for the first rule broken.</summary>
         public void Validate()
         {

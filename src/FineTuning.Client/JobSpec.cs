@@ -30,28 +30,14 @@ namespace FineTuning.Client
         private static readonly Regex FileIdPattern = new Regex("^file-[A-Za-z0-9_-]{1,128}$", RegexOptions.CultureInvariant);
 
         public string Source { get; private set; } = string.Empty;
-        public string? Model { get; set; }
-        public TrainingMethod? Method { get; set; }
         public JobSpecFile? TrainingFile { get; set; }
         public JobSpecFile? ValidationFile { get; set; }
-        public int? Epochs { get; set; }
-        public int? BatchSize { get; set; }
-        public double? LearningRateMultiplier { get; set; }
-        public double? Beta { get; set; }
-        public string? ReasoningEffort { get; set; }
-        public double? ComputeMultiplier { get; set; }
-        public int? EvalInterval { get; set; }
-        public int? EvalSamples { get; set; }
-        public JsonElement? Grader { get; set; }
-        public JsonElement? ResponseFormat { get; set; }
-        public IDictionary<string, object?>? Hyperparameters { get; set; }
-        public string? Suffix { get; set; }
-        public long? Seed { get; set; }
-        public IDictionary<string, string>? Metadata { get; set; }
-        public string? WandbProject { get; set; }
-        public string? WandbName { get; set; }
-        public string? WandbEntity { get; set; }
-        public string[]? WandbTag { get; set; }
+
+        /// <summary>
+        /// Every other setting of the spec, as New-FineTuningJob's options (one list of settings and one set of rules for
+        /// both); its file ids are given by <see cref="ToOptions"/>.
+        /// </summary>
+        public NewJobOptions Settings { get; } = new NewJobOptions();
 
         /// <summary>The local files to upload before the job is made, by key.</summary>
         public IEnumerable<(string Key, string Path)> LocalFiles
@@ -137,7 +123,7 @@ namespace FineTuning.Client
                 if (value is null) continue; // a key set to null is the same as a key left out
                 spec.Set(key, value, baseFolder, fileExists);
             }
-            if (spec.Model is null) throw new JobSpecException(source, "Model", "a spec needs a model, e.g. Model = 'gpt-4o-mini-2024-07-18'.");
+            if (spec.Settings.Model is null) throw new JobSpecException(source, "Model", "a spec needs a model, e.g. Model = 'gpt-4o-mini-2024-07-18'.");
             if (spec.TrainingFile is null) throw new JobSpecException(source, "TrainingFile", "a spec needs a training file: a path (relative to the spec's folder) or a file id such as 'file-abc123'.");
             spec.Check();
             return spec;
@@ -147,37 +133,37 @@ namespace FineTuning.Client
         {
             switch (key)
             {
-                case "Model": Model = Text(key, value); break;
+                case "Model": Settings.Model = Text(key, value); break;
                 case "Method":
                     var m = Text(key, value);
                     if (!Enum.TryParse<TrainingMethod>(m, true, out var method) || !Enum.IsDefined(typeof(TrainingMethod), method) || m.Trim().Length == 0 || char.IsDigit(m.Trim()[0]))
                         throw new JobSpecException(Source, key, $"'{m}' is not a method; use Supervised, Dpo or Reinforcement.");
-                    Method = method;
+                    Settings.Method = method;
                     break;
                 case "TrainingFile": TrainingFile = DataFile(key, value, baseFolder, fileExists); break;
                 case "ValidationFile": ValidationFile = DataFile(key, value, baseFolder, fileExists); break;
-                case "Epochs": Epochs = Whole(key, value); break;
-                case "BatchSize": BatchSize = Whole(key, value); break;
-                case "LearningRateMultiplier": LearningRateMultiplier = Number(key, value); break;
-                case "Beta": Beta = Number(key, value); break;
-                case "ReasoningEffort": ReasoningEffort = Text(key, value); break;
-                case "ComputeMultiplier": ComputeMultiplier = Number(key, value); break;
-                case "EvalInterval": EvalInterval = Whole(key, value); break;
-                case "EvalSamples": EvalSamples = Whole(key, value); break;
-                case "Grader": Grader = Json(key, value); break;
-                case "ResponseFormat": ResponseFormat = Json(key, value); break;
+                case "Epochs": Settings.Epochs = Whole(key, value); break;
+                case "BatchSize": Settings.BatchSize = Whole(key, value); break;
+                case "LearningRateMultiplier": Settings.LearningRateMultiplier = Number(key, value); break;
+                case "Beta": Settings.Beta = Number(key, value); break;
+                case "ReasoningEffort": Settings.ReasoningEffort = Text(key, value); break;
+                case "ComputeMultiplier": Settings.ComputeMultiplier = Number(key, value); break;
+                case "EvalInterval": Settings.EvalInterval = Whole(key, value); break;
+                case "EvalSamples": Settings.EvalSamples = Whole(key, value); break;
+                case "Grader": Settings.Grader = Json(key, value); break;
+                case "ResponseFormat": Settings.ResponseFormat = Json(key, value); break;
                 case "Hyperparameters":
                     if (!(value is IDictionary h)) throw new JobSpecException(Source, key, "takes a table such as @{ n_epochs = 3 }.");
                     var map = new Dictionary<string, object?>(StringComparer.Ordinal);
                     foreach (DictionaryEntry e in h) map[Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty] = e.Value;
-                    Hyperparameters = map;
+                    Settings.Hyperparameters = map;
                     break;
-                case "Suffix": Suffix = Text(key, value, allowEmpty: true); break;
+                case "Suffix": Settings.Suffix = Text(key, value, allowEmpty: true); break;
                 case "Seed":
                     var seed = Number(key, value);
                     if (seed is null || Math.Abs(seed.Value - Math.Round(seed.Value)) > 0) throw new JobSpecException(Source, key, $"must be a whole number (got {value}).");
-                    if (seed < 0 || seed > int.MaxValue) throw new JobSpecException(Source, key, $"Seed {seed} is out of range; it must be 0 to {int.MaxValue}.");
-                    Seed = (long)seed.Value;
+                    // The range is NewJobOptions.Validate's (see Check); only a value past a long is held back here.
+                    Settings.Seed = seed > long.MaxValue / 2 ? long.MaxValue : seed < long.MinValue / 2 ? long.MinValue : (long)seed.Value;
                     break;
                 case "Metadata":
                     if (!(value is IDictionary md)) throw new JobSpecException(Source, key, "takes a table of text values such as @{ team = 'docs' }.");
@@ -189,13 +175,13 @@ namespace FineTuning.Client
                             throw new JobSpecException(Source, key, $"the value of '{k}' must be text.");
                         meta[k] = Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? string.Empty;
                     }
-                    Metadata = meta;
+                    Settings.Metadata = meta;
                     break;
-                case "WandbProject": WandbProject = Text(key, value); break;
-                case "WandbName": WandbName = Text(key, value); break;
-                case "WandbEntity": WandbEntity = Text(key, value); break;
+                case "WandbProject": Settings.WandbProject = Text(key, value); break;
+                case "WandbName": Settings.WandbName = Text(key, value); break;
+                case "WandbEntity": Settings.WandbEntity = Text(key, value); break;
                 case "WandbTag":
-                    WandbTag = value is string one ? new[] { one }
+                    Settings.WandbTag = value is string one ? new[] { one }
                         : value is IEnumerable list && !(value is IDictionary) ? list.Cast<object?>().Select(t => t as string ?? throw new JobSpecException(Source, key, "tags must be text.")).ToArray()
                         : throw new JobSpecException(Source, key, "takes a tag or a list of tags.");
                     break;
@@ -296,31 +282,9 @@ namespace FineTuning.Client
         };
 
         /// <summary>The options the spec stands for, with the given file ids in place of local paths.</summary>
-        public NewJobOptions ToOptions(string? trainingFileId = null, string? validationFileId = null) => new NewJobOptions
-        {
-            Model = Model,
-            TrainingFile = trainingFileId ?? TrainingFile?.Id ?? (TrainingFile?.IsLocal == true ? "file-pending-upload" : null),
-            ValidationFile = validationFileId ?? ValidationFile?.Id ?? (ValidationFile?.IsLocal == true ? "file-pending-upload" : null),
-            Method = Method,
-            Epochs = Epochs,
-            BatchSize = BatchSize,
-            LearningRateMultiplier = LearningRateMultiplier,
-            Beta = Beta,
-            ReasoningEffort = ReasoningEffort,
-            ComputeMultiplier = ComputeMultiplier,
-            EvalInterval = EvalInterval,
-            EvalSamples = EvalSamples,
-            Grader = Grader,
-            ResponseFormat = ResponseFormat,
-            Hyperparameters = Hyperparameters,
-            Suffix = Suffix,
-            Seed = Seed,
-            Metadata = Metadata,
-            WandbProject = WandbProject,
-            WandbName = WandbName,
-            WandbEntity = WandbEntity,
-            WandbTag = WandbTag,
-        };
+        public NewJobOptions ToOptions(string? trainingFileId = null, string? validationFileId = null) => Settings.WithFiles(
+            trainingFileId ?? TrainingFile?.Id ?? (TrainingFile?.IsLocal == true ? "file-pending-upload" : null),
+            validationFileId ?? ValidationFile?.Id ?? (ValidationFile?.IsLocal == true ? "file-pending-upload" : null));
 
         /// <summary>Applies the service's rules (as New-FineTuningJob does), naming the spec's key.</summary>
         public void Check()

@@ -38,9 +38,9 @@ public class JobSpecTests
             "/specs/job.psd1", Folder, Exists);
         Assert.Equal(Train, spec.TrainingFile!.Path);
         Assert.Equal("file-valid123", spec.ValidationFile!.Id);
-        Assert.Equal(3, spec.Epochs);
-        Assert.Null(spec.LearningRateMultiplier);
-        Assert.Equal(TrainingMethod.Dpo, spec.Method);
+        Assert.Equal(3, spec.Settings.Epochs);
+        Assert.Null(spec.Settings.LearningRateMultiplier);
+        Assert.Equal(TrainingMethod.Dpo, spec.Settings.Method);
         Assert.Equal(new[] { ("TrainingFile", Train) }, spec.LocalFiles.ToArray());
         var request = spec.ToOptions("file-up1", null).ToRequest();
         Assert.Equal("file-up1", request.TrainingFile);
@@ -86,7 +86,7 @@ public class JobSpecTests
         var grader = new Hashtable { ["type"] = "string_check", ["name"] = "g", ["input"] = "{{sample.output_text}}", ["reference"] = "{{item.answer}}", ["operation"] = "eq" };
         Fails(Minimal(("Method", "Reinforcement"), ("Grader", grader)), "ValidationFile", "validation file");
         var spec = JobSpec.Read(Minimal(("Method", "Reinforcement"), ("Grader", grader), ("ValidationFile", "file-v"), ("ReasoningEffort", "low")), "s", Folder, Exists);
-        Assert.Equal("string_check", spec.Grader!.Value.GetProperty("type").GetString());
+        Assert.Equal("string_check", spec.Settings.Grader!.Value.GetProperty("type").GetString());
     }
 
     [Fact]
@@ -99,8 +99,8 @@ public class JobSpecTests
         Assert.Equal("model", ex.Key);
         Assert.Throws<JobSpecException>(() => JobSpec.ReadJson("[1]", "/specs/job.json", Folder, Exists));
         var spec = JobSpec.ReadJson("{\"Model\":\"gpt-4o-mini-2024-07-18\",\"TrainingFile\":\"data/train.jsonl\",\"Epochs\":4,\"Metadata\":{\"team\":\"a\"}}", "j", Folder, Exists);
-        Assert.Equal(4, spec.Epochs);
-        Assert.Equal("a", spec.Metadata!["team"]);
+        Assert.Equal(4, spec.Settings.Epochs);
+        Assert.Equal("a", spec.Settings.Metadata!["team"]);
     }
 
     private static FineTuningJob Job(string json) => JsonSerializer.Deserialize(json, ClientJsonContext.Default.FineTuningJob)!;

@@ -97,7 +97,7 @@ namespace FineTuning.Commands
             var local = spec.LocalFiles.ToList();
             var uploads = local.Count == 0 ? string.Empty : "; uploads " + string.Join(" and ", local.Select(l => $"{l.Key} '{l.Path}'"));
             return $"{planned.EffectiveMethod} job on model '{planned.Model}' from spec {spec.Source}{uploads}" +
-                (spec.Suffix is null ? string.Empty : $", suffix '{spec.Suffix}'");
+                (spec.Settings.Suffix is null ? string.Empty : $", suffix '{spec.Settings.Suffix}'");
         }
 
         /// <summary>-MaxEstimatedCost and -PricePerMillionTokens go together.</summary>
