@@ -6,11 +6,12 @@
     Each example runs as written, in a fresh runspace (its variables, location and background jobs are its own) on a
     host that records what goes straight to the console (-WhatIf lines, confirmations, which it answers with the
     default, Yes) and answers Read-Host -AsSecureString with a dummy key. It runs in a fresh folder that holds the
-    files the pages name (.\train.jsonl, .\datasets, ./graders/*.json, ./examples/data/..., ./job.psd1). An example
+    files the pages name (.\train.jsonl, .\datasets, ./graders/*.json, ./examples/data/..., ./job.psd1, ./blobs.csv). An example
     that starts an emulator itself gets none; every other one gets the fixture: an emulator (manual clock, listening
     on a loopback port) restored from a state built once, holding uploaded files, succeeded, running, paused,
     cancelled and failed jobs, checkpoints and a checkpoint permission. The placeholder ids and addresses the pages
-    use are replaced by the fixture's own (see Get-Substitution). An example that waits for a job gets a clock that
+    use are replaced by the fixture's own (see Get-Substitution); the blob storage of the Import-FineTuningFile examples
+    is a loopback server that serves the example data. An example that waits for a job gets a clock that
     ticks (a minute, or its Tick in seconds, every 20 ms) while it runs.
 #>
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
@@ -56,6 +57,18 @@ $graders = New-Folder (Join-Path $template 'graders')
 Copy-Item (Join-Path $data 'reinforcement-grader.json') (Join-Path $graders 'answer.json')
 Set-Content -LiteralPath (Join-Path $graders 'no-operation.json') -Value '{"type":"string_check","name":"half","input":"{{sample.output_text}}","reference":"{{item.answer}}"}'
 Set-Content -LiteralPath (Join-Path $template 'job.psd1') -Value "@{ Model = 'gpt-4o-mini-2024-07-18'; TrainingFile = 'train.jsonl'; Epochs = 3; Suffix = 'budget' }"
+# Azure Storage for Import-FineTuningFile: a loopback server that hands out the example data as blobs.
+if (-not ('FineTuningTests.HostileServer' -as [type])) { Add-Type -Path (Join-Path $PSScriptRoot 'HostileServer.cs') }
+$blobs = [FineTuningTests.HostileServer]::new()
+foreach ($name in 'train.jsonl', 'validation.jsonl') {
+    $null = $blobs.On('GET', "/training/$name", 200, [System.IO.File]::ReadAllText((Join-Path $data $name)))
+}
+$sas = '?sv=2024-05-04&sp=r&se=2026-12-31&sig=fixture'
+Set-Content -LiteralPath (Join-Path $template 'blobs.csv') -Value @(
+    'Uri,FileName'
+    "$($blobs.BaseUri)/training/train.jsonl$sas,support-train.jsonl"
+    "$($blobs.BaseUri)/training/validation.jsonl$sas,support-valid.jsonl"
+)
 $tiny = Join-Path $WorkRoot 'tiny.jsonl'
 Get-Content (Join-Path $data 'train.jsonl') -TotalCount 3 | Set-Content -LiteralPath $tiny
 
@@ -126,6 +139,7 @@ function Get-Substitution {
     $pairs['http://127.0.0.1:5080'] = "http://127.0.0.1:$($Emulator.Port)"
     $pairs['http://127.0.0.1:8080'] = "http://127.0.0.1:$($Emulator.Port)"
     foreach ($resource in 'https://contoso-ai.openai.azure.com', 'https://my-resource.openai.azure.com') { $pairs[$resource] = "http://127.0.0.1:$($Emulator.Port)" }
+    $pairs['https://mydata.blob.core.windows.net'] = $blobs.BaseUri
     $pairs
 }
 
@@ -255,5 +269,6 @@ $results = foreach ($example in $examples) {
     }
     [pscustomobject]$result
 }
+$blobs.Dispose()
 $results | Export-Clixml -LiteralPath $OutputPath
 foreach ($name in @($environment.Keys)) { [Environment]::SetEnvironmentVariable($name, $environment[$name]) }

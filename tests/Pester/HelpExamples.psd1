@@ -28,12 +28,6 @@
             Reason = 'Needs a Microsoft Entra ID sign-in (Get-AzAccessToken, from Az.Accounts).' }
         @{ Page = 'Disconnect-FineTuningService'; Example = 1; Title = 'Forget the connection at the end of a script'
             Reason = 'Connects to OpenAI''s own service (api.openai.com) with a real key and lists its jobs.' }
-        @{ Page = 'Import-FineTuningFile'; Example = 1; Title = 'Import training data from a blob'
-            Reason = 'The service downloads a blob from Azure Storage through a SAS URL; nothing here serves one.' }
-        @{ Page = 'Import-FineTuningFile'; Example = 2; Title = 'Import under another name, and preview first'
-            Reason = 'The service downloads a blob from Azure Storage through a SAS URL; nothing here serves one.' }
-        @{ Page = 'Import-FineTuningFile'; Example = 3; Title = 'Import several blobs listed in a CSV file'
-            Reason = 'The service downloads blobs from Azure Storage through SAS URLs; nothing here serves them.' }
         @{ Page = 'Show-FineTuningMetric'; Example = 3; Title = 'Watch a running job''s curve'
             Reason = 'Clears the console and redraws the chart every 30 seconds until the job ends; example 1 runs the same pipeline once.' }
     )
@@ -78,7 +72,8 @@
         @{ Page = 'Clear-FineTuningEmulatorFault'; Example = 1; Title = 'Reset faults between Pester tests' }
         @{ Page = 'Clear-FineTuningEmulatorFault'; Example = 2; Title = 'Clear the faults of an emulator kept in a variable'
             Check = '$null -eq (Get-FineTuningJob -Connection $emulator.Connection -ErrorAction Stop)' }
-        @{ Page = 'Clear-FineTuningEmulatorFault'; Example = 3; Title = 'Clear the faults of the stand-alone emulator' }
+        @{ Page = 'Clear-FineTuningEmulatorFault'; Example = 3; Title = 'Clear the faults of the stand-alone emulator'
+            Given = 'Add-FineTuningEmulatorFault 503 -Count 5'; Check = '@(Get-FineTuningJob -ErrorAction Stop).Count -eq 7' }
 
         @{ Page = 'Compare-FineTuningJob'; Example = 1; Title = 'Compare two runs that differ in their epochs'
             Check = '$rows = @($Output | Where-Object JobId); $rows.Count -eq 2 -and $rows[1].Epochs -eq 4 -and $rows[1].TrainedTokens -gt $rows[0].TrainedTokens -and $rows[1].FinalTrainLoss -lt $rows[0].FinalTrainLoss' }
@@ -170,6 +165,13 @@
         @{ Page = 'Grant-FineTuningCheckpointPermission'; Example = 2; Title = 'Share the model a job made'
             Check = '$Text -match ''What if: .*proj_support'' -and -not (Get-FineTuningCheckpointPermission (Get-FineTuningJob ftjob-abc123).FineTunedModel -ProjectId proj_support)' }
 
+        @{ Page = 'Import-FineTuningFile'; Example = 1; Title = 'Import training data from a blob'
+            Check = '$file.Filename -eq ''train.jsonl'' -and $file.Bytes -eq 6622 -and $Output[-1].TrainingFile -eq $file.Id -and $Output[-1].UserProvidedSuffix -eq ''blob''' }
+        @{ Page = 'Import-FineTuningFile'; Example = 2; Title = 'Import under another name, and preview first'; Fixture = 'Azure'
+            Given = '$sas = ''https://mydata.blob.core.windows.net/training/train.jsonl?sv=2024-05-04&sp=r&se=2026-12-31&sig=secret'''
+            Check = '$Text -match ''What if: .*/training/train\.jsonl'' -and $Text -notmatch ''sig='' -and $Output.Count -eq 1 -and $Output[0].Filename -eq ''support-2026-12.jsonl''' }
+        @{ Page = 'Import-FineTuningFile'; Example = 3; Title = 'Import several blobs listed in a CSV file'; Fixture = 'Azure'
+            Check = '($Output.Filename -join '','') -eq ''support-train.jsonl,support-valid.jsonl'' -and $Output[1].Bytes -eq 3199' }
         @{ Page = 'Invoke-FineTuningGrader'; Example = 1; Title = 'Score one answer'
             Check = '$Output[0].Reward -eq 1' }
         @{ Page = 'Invoke-FineTuningGrader'; Example = 2; Title = 'Score a set of answers and average the rewards'
@@ -192,7 +194,8 @@
 
         @{ Page = 'Remove-FineTuningFile'; Example = 1; Title = 'Delete one file'
             Check = '$Text -match ''\[Confirm\]'' -and -not (Get-FineTuningFile | Where-Object Id -eq ''file-abc123'')' }
-        @{ Page = 'Remove-FineTuningFile'; Example = 2; Title = 'Delete old training files after a preview' }
+        @{ Page = 'Remove-FineTuningFile'; Example = 2; Title = 'Delete old training files after a preview'
+            Check = '@($old).Count -eq 0 -and @(Get-FineTuningFile -Purpose fine-tune).Count -eq 5' }   # the fixture's files are new: none goes
 
         @{ Page = 'Remove-FineTuningJob'; Example = 1; Title = 'Delete a cancelled job'; Fixture = 'Azure'
             Check = '$Text -match ''\[Confirm\]'' -and -not (Get-FineTuningJob -Status cancelled)' }
@@ -203,7 +206,8 @@
 
         @{ Page = 'Remove-FineTuningModel'; Example = 1; Title = 'Delete the model a job made'
             Check = '$Text -match ''\[Confirm\]'' -and @(Get-FineTuningModel -FineTuned).Count -eq 2 -and (Get-FineTuningJob ftjob-abc123).Status -eq ''succeeded''' }
-        @{ Page = 'Remove-FineTuningModel'; Example = 2; Title = 'Clear out old fine-tuned models after a preview' }
+        @{ Page = 'Remove-FineTuningModel'; Example = 2; Title = 'Clear out old fine-tuned models after a preview'
+            Check = '@($old).Count -eq 0 -and @(Get-FineTuningModel -FineTuned).Count -eq 3' }   # the fixture's models are new: none goes
 
         @{ Page = 'Resume-FineTuningJob'; Example = 1; Title = 'Resume a job and wait for it to finish'; Fixture = 'Ticking'; Ids = @{ 'ftjob-abc123' = 'Paused' }
             Check = '$Output.Count -eq 1 -and $Output[0].Status -eq ''succeeded''' }
@@ -261,7 +265,8 @@
 
         @{ Page = 'Test-FineTuningDataset'; Example = 1; Title = 'Check a training file before uploading it'
             Check = '$Output[0].IsValid -and $Output[0].Format -eq ''Chat'' -and $Output[0].EstimatedBilledTokens -gt 0' }
-        @{ Page = 'Test-FineTuningDataset'; Example = 2; Title = 'List every problem, one row per finding' }
+        @{ Page = 'Test-FineTuningDataset'; Example = 2; Title = 'List every problem, one row per finding'
+            Check = '$Output.Count -eq 0 -and (Test-FineTuningDataset .\train.jsonl).IsValid' }   # the example data has no error to list
         @{ Page = 'Test-FineTuningDataset'; Example = 3; Title = 'Check preference data for a DPO job, and show all findings'
             Check = '$Output[0].Format -eq ''Preference'' -and $Output[0].FitsMethod' }
         @{ Page = 'Test-FineTuningDataset'; Example = 4; Title = 'Check a folder and keep the files that pass'
