@@ -127,4 +127,44 @@ public class BoundedReadTests
 
     [Fact]
     public void DefaultBound_IsAHundredThousandItems() => Assert.Equal(100_000, Pager<string>.DefaultMaxItems);
+
+    /// <summary>A body that sends its first bytes and then nothing more, as a stalled connection does.</summary>
+    private sealed class StallingStream : Stream
+    {
+        private bool _sent;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (!_sent)
+            {
+                _sent = true;
+                buffer[offset] = (byte)'{';
+                return 1;
+            }
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+    }
+
+    [Fact]
+    public async Task ABodyThatStallsAfterItsHeaders_TimesOutWithinTheConnectionTimeout()
+    {
+        var options = new ConnectionOptions { ApiKey = FineTuningConnection.ToSecureString(TestClient.Key), Timeout = TimeSpan.FromMilliseconds(200) };
+        using var t = new TestClient(new FakeHandler().Then(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StallingStream()) }), options);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
+        Assert.True(ex.IsTimeout);
+        Assert.Contains("while its answer was being read", ex.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"The read took {watch.Elapsed}.");
+    }
 }

@@ -47,4 +47,36 @@ public class SecretEchoTests
         var ex = await Assert.ThrowsAsync<FineTuningProtocolException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
         foreach (var text in TextProperties(ex)) Assert.DoesNotContain(Key, text);
     }
+
+    [Fact]
+    public async Task KeyInATransportFailure_IsMaskedInTheException()
+    {
+        var options = TestClient.Azure();
+        options.MaxRetries = 0;
+        using var t = new TestClient(new FakeHandler().Throw(new HttpRequestException("proxy refused api-key: " + Key)), options);
+        var ex = await Assert.ThrowsAsync<FineTuningTransportException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
+        Assert.Contains("****", ex.Message);
+        foreach (var text in TextProperties(ex)) Assert.DoesNotContain(Key, text);
+    }
+
+    [Fact]
+    public async Task ARedirectToAnotherOrigin_NamesNoKey_AndTheKeyGoesOnlyToTheOrigin()
+    {
+        var handler = new FakeHandler().Then(HttpStatusCode.Found, "{}", ("Location", "https://elsewhere.example.test/v1/fine_tuning/jobs/ftjob-1?key=" + Key));
+        using var t = new TestClient(handler);
+        var ex = await Assert.ThrowsAsync<FineTuningRedirectException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
+        var seen = Assert.Single(handler.Requests);
+        Assert.Equal("api.openai.com", seen.Uri.Host);
+        foreach (var text in TextProperties(ex)) Assert.DoesNotContain(Key, text);
+    }
+
+    [Fact]
+    public async Task KeyInTheLastOfTooManyRedirects_IsMaskedInTheException()
+    {
+        var handler = new FakeHandler().Then(HttpStatusCode.Found, "{}", ("Location", "/v1/fine_tuning/jobs/ftjob-1?key=" + Key));
+        using var t = new TestClient(handler);
+        var ex = await Assert.ThrowsAsync<FineTuningRedirectException>(() => t.Client.Jobs.GetAsync("ftjob-1"));
+        Assert.False(ex.CrossOrigin);
+        foreach (var text in TextProperties(ex)) Assert.DoesNotContain(Key, text);
+    }
 }

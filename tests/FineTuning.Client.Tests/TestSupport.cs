@@ -48,9 +48,15 @@ public sealed class FakeHandler : HttpMessageHandler
     {
         var body = request.Content == null ? Array.Empty<byte>() : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var seen = new SeenRequest(request.Method, request.RequestUri!, request.Headers, request.Content?.Headers, body);
-        Requests.Add(seen);
+        int index;
+        lock (Requests)
+        {
+            // Requests may arrive side by side (an upload's parts).
+            Requests.Add(seen);
+            index = Requests.Count - 1;
+        }
         if (_script.Count == 0) throw new InvalidOperationException("The fake handler has no script.");
-        var responder = _script[Math.Min(Requests.Count - 1, _script.Count - 1)];
+        var responder = _script[Math.Min(index, _script.Count - 1)];
         var response = await responder(seen, cancellationToken);
         response.RequestMessage = request;
         return response;
