@@ -9,9 +9,12 @@ function Get-HelpExample {
         $text = [System.IO.File]::ReadAllText($page.FullName) -replace "`r`n", "`n"
         if ($page.BaseName -like 'about_*') {
             $n = 0
-            foreach ($m in [regex]::Matches($text, '(?ms)([^\n]*)\n+```[a-z]*\n(.*?)^```')) {
+            foreach ($m in [regex]::Matches($text, '(?ms)((?:^[^\n]+\n)+)\n*```[a-z]*\n(.*?)^```')) {
                 $n++
-                [pscustomobject]@{ Page = $page.BaseName; Example = $n; Title = $m.Groups[1].Value.Trim().TrimEnd(':'); Code = $m.Groups[2].Value }
+                # The title: the last sentence of the paragraph that leads into the block.
+                $paragraph = ($m.Groups[1].Value -split '\n' | Where-Object { $_ } | ForEach-Object Trim) -join ' '
+                $title = ($paragraph -split '(?<=\.) ')[-1].Trim().TrimEnd(':')
+                [pscustomobject]@{ Page = $page.BaseName; Example = $n; Title = $title; Code = $m.Groups[2].Value }
             }
             continue
         }

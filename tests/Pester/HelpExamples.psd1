@@ -33,7 +33,7 @@
     )
 
     Run = @(
-        @{ Page = 'about_FineTuning'; Example = 1; Title = 'bind from the pipeline, so the commands chain'; Fixture = 'Ticking'
+        @{ Page = 'about_FineTuning'; Example = 1; Title = 'Every cmdlet writes typed objects (FineTuning.Client.FineTuningJob, FineTuningFile, FineTuningEvent, FineTuningCheckpoint, FineTuningModel) and ids bind from the pipeline, so the commands chain'; Fixture = 'Ticking'
             Check = '$Output[0].Status -eq ''succeeded'' -and $Output[-1].Message -eq ''The job has successfully completed''' }
         @{ Page = 'about_FineTuning'; Example = 2; Title = 'Run a complete job offline'
             Expect = '(?s)Status\s+: succeeded.*FineTunedModel\s+: ft:gpt-4o-mini-2024-07-18:[^:]+:demo:.*TrainedTokens\s+: \d+' }
@@ -41,7 +41,7 @@
             Check = '$Text -match ''What if: .*"ftjob-RUNNING"'' -and $Output.Count -eq 1 -and $Output[0].Status -eq ''cancelled'''; Ids = @{ 'ftjob-RUNNING' = 'Running' } }
         @{ Page = 'about_FineTuning'; Example = 4; Title = 'See how a job learned, as curves drawn in the console'
             Expect = '\* TrainLoss\s+o ValidLoss' }
-        @{ Page = 'about_FineTuning'; Example = 5; Title = '(docs/migrating-to-azure.md in the repository walks the whole way)'
+        @{ Page = 'about_FineTuning'; Example = 5; Title = 'Archive every job, with its data, and re-create one on Azure OpenAI from its archived spec (docs/migrating-to-azure.md in the repository walks the whole way)'
             Given = '$azure = Connect-FineTuningService -Azure -Endpoint https://contoso-ai.openai.azure.com -ApiKey (ConvertTo-SecureString ''azure-key'' -AsPlainText -Force) -PassThru'
             Check = '(Test-Path ./archive/ftjob-abc123/spec.psd1) -and @($Output | Where-Object Complete).Count -ge 3 -and $Output[-1].UserProvidedSuffix -eq ''support-v1''' }
         @{ Page = 'about_FineTuning'; Example = 6; Title = 'Keep the console free while a job trains; collect the result later'; Fixture = 'Ticking'
