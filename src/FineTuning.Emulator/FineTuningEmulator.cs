@@ -135,6 +135,13 @@ namespace FineTuning.Emulator
             }
         }
 
+        /// <summary>
+        /// How many requests the emulator has answered since it started, over both transports, error answers and
+        /// injected faults included (a request refused at the edge for its size or its key is not counted). A test
+        /// can read it before and after a script to see how many calls the script made.
+        /// </summary>
+        public long RequestCount => _entry.Answered;
+
         public int JobCount
         {
             get { lock (_store.Gate) return _store.Jobs.Count; }

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using System.Threading;
 using FineTuning.Client;
 using static FineTuning.Emulator.Wire;
 
@@ -21,6 +22,7 @@ namespace FineTuning.Emulator
         private readonly RouteTable _routes;
         private readonly EmulatorStore _store;
         private readonly EmulatorOptions _options;
+        private long _answered;
 
         /// <param name="apiKey">The key requests must carry, or null or empty for none.</param>
         /// <param name="options">The emulator's options (without the key): their limits are read at each request.</param>
@@ -32,6 +34,9 @@ namespace FineTuning.Emulator
             _routes = routes;
             _store = store;
         }
+
+        /// <summary>How many requests this entry has answered, error answers and injected faults included.</summary>
+        public long Answered => Interlocked.Read(ref _answered);
 
         /// <summary>Whether requests must carry the key.</summary>
         public bool RequiresApiKey => _apiKey != null;
@@ -72,6 +77,18 @@ namespace FineTuning.Emulator
 
         /// <summary>A whole request, in this order: authentication, then injected faults, then the route table.</summary>
         public EmulatorResponse Handle(EmulatorRequest request)
+        {
+            try
+            {
+                return Answer(request);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _answered);
+            }
+        }
+
+        private EmulatorResponse Answer(EmulatorRequest request)
         {
             var denied = Admit(request);
             if (denied != null) return denied;

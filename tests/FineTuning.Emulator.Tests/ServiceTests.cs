@@ -197,6 +197,22 @@ public class RequestTests
     }
 
     [Fact]
+    public async Task RequestCount_counts_every_answered_request_faults_and_errors_included()
+    {
+        using var h = new Harness(maxRetries: 1);
+        Assert.Equal(0, h.Emulator.RequestCount);
+        await h.Client.Jobs.ListAsync(null, 1);
+        Assert.Equal(1, h.Emulator.RequestCount);
+        // One injected 503 and the retry that follows it: two requests answered.
+        h.Emulator.Faults.Add(new EmulatorFault { StatusCode = 503, Count = 1 });
+        await h.Client.Jobs.ListAsync(null, 1);
+        Assert.Equal(3, h.Emulator.RequestCount);
+        // A 404 is an answer too.
+        await Assert.ThrowsAsync<FineTuningServiceException>(() => h.Client.Jobs.GetAsync("ftjob-missing"));
+        Assert.Equal(4, h.Emulator.RequestCount);
+    }
+
+    [Fact]
     public async Task The_client_retries_through_an_injected_429_honouring_retry_after()
     {
         using var h = new Harness(maxRetries: 2);

@@ -24,6 +24,16 @@ Describe 'Start-FineTuningEmulator and Stop-FineTuningEmulator' {
         $list.data[0].id | Should -Be $file.Id
     }
 
+    It 'counts the requests it answers, so a test can see how many calls a script made' {
+        $emu = Start-FineTuningEmulator
+        $emu.RequestCount | Should -Be 0
+        $file = Add-FineTuningFile (New-TestDataset -Count 10)
+        $before = $emu.RequestCount
+        Get-FineTuningFile -Id $file.Id | Out-Null
+        Get-FineTuningJob -Id ftjob-none -ErrorAction SilentlyContinue
+        $emu.RequestCount - $before | Should -Be 2
+    }
+
     It 'leaves no connection behind when stopped' {
         Start-FineTuningEmulator | Out-Null
         Stop-FineTuningEmulator

@@ -12,7 +12,7 @@
     cancelled and failed jobs, checkpoints and a checkpoint permission. The placeholder ids and addresses the pages
     use are replaced by the fixture's own (see Get-Substitution); the blob storage of the Import-FineTuningFile examples
     is a loopback server that serves the example data. An example that waits for a job gets a clock that
-    ticks (a minute, or its Tick in seconds, every 20 ms) while it runs.
+    ticks (a minute, or its Tick in seconds, every 20 ms) from its first answered request until it ends.
 #>
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
     Justification = 'The emulator''s dummy key in a test fixture.')]
@@ -215,9 +215,12 @@ $results = foreach ($example in $examples) {
         $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
         $tick = [TimeSpan]::FromSeconds($(if ($settings.Tick) { $settings.Tick } else { 60 }))
         $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+        # The clock ticks only once the example's first request is answered: what the example reads first (the
+        # running jobs it waits for) is the fixture as built, however slowly the machine starts the example.
+        $answeredBefore = if ($emulator) { $emulator.Emulator.RequestCount } else { 0 }
         while (-not $handle.IsCompleted) {
             if ([DateTime]::UtcNow -gt $deadline) { $ps.Stop(); $result.Failure = "It did not end within $TimeoutSec s."; break }
-            if ($fixture -eq 'Ticking') { $emulator.Emulator.Clock.Advance($tick) }
+            if ($fixture -eq 'Ticking' -and $emulator.Emulator.RequestCount -gt $answeredBefore) { $emulator.Emulator.Clock.Advance($tick) }
             Start-Sleep -Milliseconds 20
         }
         try { $null = $ps.EndInvoke($handle) } catch { if (-not $result.Failure) { $result.Failure = "$($_.Exception.InnerException.Message)$(if (-not $_.Exception.InnerException) { $_.Exception.Message })" } }

@@ -27,6 +27,8 @@ namespace FineTuning.Commands
         public bool ManualClock => Emulator.Options.ManualClock;
         public int JobCount => Emulator.JobCount;
         public int FileCount => Emulator.FileCount;
+        /// <summary>How many requests the emulator has answered since it started (a test can compare it before and after a script).</summary>
+        public long RequestCount => Emulator.RequestCount;
         /// <summary>Whether requests must carry the key given to Start-FineTuningEmulator (the key itself is never shown).</summary>
         public bool RequiresApiKey => Emulator.RequiresApiKey;
         /// <summary>The folder the emulator keeps its state in, or null when it keeps it in memory.</summary>
