@@ -32,23 +32,29 @@ namespace FineTuning.Commands
         protected FineTuningConnection ResolveConnection()
         {
             if (_resolved != null) return _resolved;
-            var connection = Connection ?? ModuleSession.Connection;
-            if (connection is null)
-            {
-                try
-                {
-                    connection = ModuleSession.FromEnvironment();
-                }
-                catch (Exception ex)
-                {
-                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
-                }
-            }
+            var connection = Connection ?? ModuleSession.Connection ?? EnvironmentConnection(this, Noun);
             if (connection is null)
             {
                 ThrowTerminatingError(NoConnectionError());
             }
             return _resolved = connection!;
+        }
+
+        /// <summary>
+        /// The connection the environment variables describe, or null when they describe none; variables that are
+        /// set but unusable stop the cmdlet with their error.
+        /// </summary>
+        internal static FineTuningConnection? EnvironmentConnection(PSCmdlet cmdlet, string noun)
+        {
+            try
+            {
+                return ModuleSession.FromEnvironment();
+            }
+            catch (Exception ex)
+            {
+                cmdlet.ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, noun));
+                return null;
+            }
         }
 
         private const string NoConnectionMessage =

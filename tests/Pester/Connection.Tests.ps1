@@ -65,6 +65,24 @@ Describe 'Connect-FineTuningService and Get-FineTuningConnection' {
         }
     }
 
+    It 'stops with the environment''s own error when its variables are set but unusable' {
+        $env:AZURE_OPENAI_ENDPOINT = 'not a url'
+        $env:AZURE_OPENAI_API_KEY = $key
+        try {
+            foreach ($call in { Get-FineTuningJob -ErrorAction Stop }, { Get-FineTuningConnection -ErrorAction Stop },
+                { Step-FineTuningEmulatorClock -By '00:01:00' -ErrorAction Stop }) {
+                $record = $null
+                try { & $call } catch { $record = $_ }
+                $record.FullyQualifiedErrorId | Should -BeLike 'InvalidConnection,*'
+                $record.CategoryInfo.Category | Should -Be 'InvalidArgument'
+                $record.Exception.Message | Should -Match "AZURE_OPENAI_ENDPOINT 'not a url'"
+                "$record" | Should -Not -Match 'Zq9Zq9'
+            }
+        } finally {
+            $env:AZURE_OPENAI_ENDPOINT = $null; $env:AZURE_OPENAI_API_KEY = $null
+        }
+    }
+
     It 'says how to connect when there is no connection at all' {
         { Get-FineTuningJob -ErrorAction Stop } | Should -Throw -ErrorId 'NoConnection,*'
         try { Get-FineTuningJob -ErrorAction Stop } catch { $_.Exception.Message | Should -Match 'Connect-FineTuningService' }

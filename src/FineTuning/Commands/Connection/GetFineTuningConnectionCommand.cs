@@ -11,18 +11,7 @@ namespace FineTuning.Commands
     {
         protected override void EndProcessing()
         {
-            FineTuningConnection? connection = ModuleSession.Connection;
-            if (connection is null)
-            {
-                try
-                {
-                    connection = ModuleSession.FromEnvironment();
-                }
-                catch (Exception ex)
-                {
-                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, "Connection"));
-                }
-            }
+            var connection = ModuleSession.Connection ?? FineTuningCmdlet.EnvironmentConnection(this, "Connection");
             if (connection is null)
             {
                 var record = FineTuningCmdlet.NoConnectionError();

@@ -28,18 +28,8 @@ namespace FineTuning.Commands
             if (Connection != null && Emulator != null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pass either -Connection or -Emulator, not both."),
                     "AmbiguousEmulator", ErrorCategory.InvalidArgument, Emulator));
-            var connection = Connection ?? Emulator?.Connection ?? ModuleSession.Connection ?? ModuleSession.Emulator?.Connection;
-            if (connection is null)
-            {
-                try
-                {
-                    connection = ModuleSession.FromEnvironment();
-                }
-                catch (Exception ex)
-                {
-                    ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null, Noun));
-                }
-            }
+            var connection = Connection ?? Emulator?.Connection ?? ModuleSession.Connection ?? ModuleSession.Emulator?.Connection
+                ?? EnvironmentConnection(this, Noun);
             if (connection is null)
             {
                 ThrowTerminatingError(new ErrorRecord(
