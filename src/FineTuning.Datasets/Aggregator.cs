@@ -231,8 +231,8 @@ namespace FineTuning.Datasets
                     "The file is UTF-16 text (it starts with a UTF-16 byte-order mark). Save it as UTF-8 without BOM."));
             else if (_examples == 0)
                 Add(new DatasetFinding(0, FindingSeverity.Error, FindingCodes.EmptyFile,
-                    TotalBytes == 0 ? "The file is empty. Put one JSON example per line; at least 10 are needed."
-                                    : "The file holds only blank lines. Put one JSON example per line; at least 10 are needed."));
+                    TotalBytes == 0 ? "The file is empty. Put one JSON example per line; at least " + MinExamples + " are needed."
+                                    : "The file holds only blank lines. Put one JSON example per line; at least " + MinExamples + " are needed."));
             else if (_examples < MinExamples)
                 Add(new DatasetFinding(0, FindingSeverity.Error, FindingCodes.TooFewExamples,
                     $"The file has {_examples} example(s), but the service needs at least {MinExamples}. Add more examples (50 to 100 are recommended)."));

@@ -85,7 +85,7 @@ namespace FineTuning.Commands
                     var blocking = report.Findings.Where(f => f.Severity == FineTuning.Datasets.FindingSeverity.Error &&
                         f.Code != FineTuning.Datasets.FindingCodes.TooFewExamples).ToList();
                     if (report.Findings.Any(f => f.Code == FineTuning.Datasets.FindingCodes.TooFewExamples))
-                        WriteWarning($"{name} has {report.Examples} example(s): enough for a validation file, but a training file needs at least 10.");
+                        WriteWarning($"{name} has {report.Examples} example(s): enough for a validation file, but a training file needs at least {FineTuning.Datasets.DatasetValidator.MinimumExamples}.");
                     if (blocking.Count > 0)
                     {
                         // Nothing is sent: the service would only fail the job later, after the upload.
