@@ -160,4 +160,16 @@ namespace FineTuning.Client
         public FineTuningConnectionException(string message) : base(TerminalText.Safe(message)) { }
         public FineTuningConnectionException(string message, Exception inner) : base(TerminalText.Safe(message), inner) { }
     }
+
+    /// <summary>A parameter's value breaks a rule of the service; <see cref="ArgumentException.ParamName"/> names the parameter.</summary>
+    public sealed class ParameterValidationException : ArgumentException
+    {
+        public ParameterValidationException(string parameterName, string message, object? value = null)
+            : base(message, parameterName)
+        {
+            Value = value;
+        }
+
+        public object? Value { get; }
+    }
 }

@@ -179,8 +179,8 @@ namespace FineTuning.Client
             {
                 // The spec points at the archived data where it is in the archive, else at the service's file ids.
                 string? Local(string? name) => name != null && File.Exists(System.IO.Path.Combine(folder, name.Replace('/', System.IO.Path.DirectorySeparatorChar))) ? name : null;
-                var spec = JobSpec.FromJob(job, Local(trainingName), Local(validationName));
-                var text = JobSpec.ToPowerShellData(spec, $"Job {job.Id}, archived {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. New-FineTuningJob -Spec <this file> creates it again.");
+                var spec = JobSpecWriter.FromJob(job, Local(trainingName), Local(validationName));
+                var text = JobSpecWriter.ToPowerShellData(spec, $"Job {job.Id}, archived {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. New-FineTuningJob -Spec <this file> creates it again.");
                 var bytes = new UTF8Encoding(false).GetBytes(text);
                 return s.WriteAsync(bytes, 0, bytes.Length, ct);
             }));

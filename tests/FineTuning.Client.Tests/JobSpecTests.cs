@@ -114,7 +114,7 @@ public class JobSpecTests
              "method":{"type":"dpo","dpo":{"hyperparameters":{"n_epochs":2,"batch_size":4,"learning_rate_multiplier":0.5,"beta":0.1}}},
              "integrations":[{"type":"wandb","wandb":{"project":"p","tags":["a","b"]}}]}
             """);
-        var data = JobSpec.FromJob(job, trainingPath: "data/train.jsonl");
+        var data = JobSpecWriter.FromJob(job, trainingPath: "data/train.jsonl");
         Assert.Equal(new object?[] { "Model", "Method", "TrainingFile", "ValidationFile", "Epochs", "BatchSize", "LearningRateMultiplier", "Beta", "Suffix", "Seed", "Metadata", "WandbProject", "WandbTag" },
             data.Keys.Cast<object?>().ToArray());
         Assert.Equal("Dpo", data["Method"]);
@@ -131,9 +131,9 @@ public class JobSpecTests
     public void Written_specs_are_PowerShell_data_and_JSON_that_read_back()
     {
         var data = new OrderedDictionary { ["Model"] = "m'x", ["Epochs"] = 3, ["LearningRateMultiplier"] = 0.25, ["Metadata"] = new OrderedDictionary { ["a b"] = "c" }, ["WandbTag"] = new List<object?> { "t1", "t2" } };
-        var psd1 = JobSpec.ToPowerShellData(data, "comment");
+        var psd1 = JobSpecWriter.ToPowerShellData(data, "comment");
         Assert.Contains("# comment\n@{\n    Model = 'm''x'\n    Epochs = 3\n    LearningRateMultiplier = 0.25\n    Metadata = @{\n        'a b' = 'c'\n    }\n    WandbTag = @('t1', 't2')\n}", psd1);
-        var json = JobSpec.ToJson(data);
+        var json = JobSpecWriter.ToJson(data);
         var back = JobSpec.ParseJson(json, "j");
         Assert.Equal("m'x", back["model"]);
         Assert.Equal(3L, back["Epochs"]);

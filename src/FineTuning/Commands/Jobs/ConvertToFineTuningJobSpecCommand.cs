@@ -38,7 +38,7 @@ namespace FineTuning.Commands
         protected override void ProcessRecord()
         {
             var job = Job!;
-            var spec = JobSpec.FromJob(job, TrainingFilePath, ValidationFilePath);
+            var spec = JobSpecWriter.FromJob(job, TrainingFilePath, ValidationFilePath);
             if (Path is null)
             {
                 WriteObject(spec);
@@ -69,7 +69,7 @@ namespace FineTuning.Commands
             if (!ShouldProcess(target, $"Write the spec of job {job.Id}")) return;
             try
             {
-                var text = extension == ".json" ? JobSpec.ToJson(spec) : JobSpec.ToPowerShellData(spec, $"Fine-tuning job {job.Id}: New-FineTuningJob -Spec <this file> creates it again.");
+                var text = extension == ".json" ? JobSpecWriter.ToJson(spec) : JobSpecWriter.ToPowerShellData(spec, $"Fine-tuning job {job.Id}: New-FineTuningJob -Spec <this file> creates it again.");
                 var folder = System.IO.Path.GetDirectoryName(target);
                 if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
                 FileWriter.WriteAllText(target, text);
