@@ -302,42 +302,4 @@ namespace FineTuning.Client
 
         private Task Download(string fileId, Stream stream, CancellationToken ct) => _client.Files.DownloadContentAsync(fileId, stream, ct);
     }
-
-    /// <summary>Reads a job's metrics: from its result file once it has one, else from its metrics events.</summary>
-    public static class MetricReader
-    {
-        public static async Task<List<MetricRow>> ReadAsync(FineTuningClient client, FineTuningJob job, CancellationToken ct)
-        {
-            var resultId = job.ResultFiles?.FirstOrDefault();
-            if (resultId != null)
-            {
-                using var buffer = new MemoryStream();
-                await client.Files.DownloadContentAsync(resultId, buffer, ct, FilesClient.MaxMetricsBytes).ConfigureAwait(false);
-                return ResultFile.Parse(ResultFile.Decode(buffer.ToArray()), job.Id);
-            }
-            var pager = new Pager<FineTuningEvent>((after, limit, c) => client.Jobs.ListEventsAsync(job.Id, after, limit, c), e => e.Id, 100);
-            var events = await pager.ToListAsync(ct).ConfigureAwait(false);
-            return events.Select(e => e.Metrics).Where(m => m?.Step != null).Select(m => MetricRow.FromEvent(m!, job.Id))
-                .GroupBy(r => r.Step).Select(g => g.First()).OrderBy(r => r.Step).ToList();
-        }
-    }
-
-    /// <summary>Metric rows as CSV, in the columns of the service's result files (ResultFile.Parse reads it back).</summary>
-    public static class MetricCsv
-    {
-        public const string Header = "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy";
-
-        public static string Write(IEnumerable<MetricRow> rows)
-        {
-            var sb = new StringBuilder(Header).Append('\n');
-            foreach (var r in rows)
-            {
-                sb.Append(r.Step.ToString(CultureInfo.InvariantCulture));
-                foreach (var v in new[] { r.TrainLoss, r.TrainAccuracy, r.ValidLoss, r.ValidMeanTokenAccuracy, r.FullValidLoss, r.FullValidMeanTokenAccuracy })
-                    sb.Append(',').Append(v.HasValue && !double.IsNaN(v.Value) ? v.Value.ToString("R", CultureInfo.InvariantCulture) : string.Empty);
-                sb.Append('\n');
-            }
-            return sb.ToString();
-        }
-    }
 }

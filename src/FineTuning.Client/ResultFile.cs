@@ -135,4 +135,23 @@ namespace FineTuning.Client
             return rows;
         }
     }
+
+    /// <summary>Metric rows as CSV, in the columns of the service's result files (ResultFile.Parse reads it back).</summary>
+    public static class MetricCsv
+    {
+        public const string Header = "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy";
+
+        public static string Write(IEnumerable<MetricRow> rows)
+        {
+            var sb = new StringBuilder(Header).Append('\n');
+            foreach (var r in rows)
+            {
+                sb.Append(r.Step.ToString(CultureInfo.InvariantCulture));
+                foreach (var v in new[] { r.TrainLoss, r.TrainAccuracy, r.ValidLoss, r.ValidMeanTokenAccuracy, r.FullValidLoss, r.FullValidMeanTokenAccuracy })
+                    sb.Append(',').Append(v.HasValue && !double.IsNaN(v.Value) ? v.Value.ToString("R", CultureInfo.InvariantCulture) : string.Empty);
+                sb.Append('\n');
+            }
+            return sb.ToString();
+        }
+    }
 }
