@@ -148,7 +148,7 @@ function Invoke-PesterSuite {
     # The suites that drive the emulator run again with it on a loopback port, over real HTTP.
     $config = New-PesterConfiguration
     $config.Run.Path = @(Get-ChildItem (Join-Path $root 'tests/Pester') -Filter *.Tests.ps1 |
-        Where-Object Name -notin 'Help.Tests.ps1', 'Interop.Tests.ps1', 'Azure.Tests.ps1', 'NetFramework.Tests.ps1', 'Conventions.Tests.ps1', 'Package.Tests.ps1', 'PlatyPS.Tests.ps1', 'HostileService.Tests.ps1', 'Readme.Tests.ps1', 'HelpExamples.Tests.ps1', 'Migration.Tests.ps1' | ForEach-Object FullName)
+        Where-Object Name -notin 'Help.Tests.ps1', 'HelpTools.Tests.ps1', 'Interop.Tests.ps1', 'Azure.Tests.ps1', 'NetFramework.Tests.ps1', 'Conventions.Tests.ps1', 'Package.Tests.ps1', 'PlatyPS.Tests.ps1', 'HostileService.Tests.ps1', 'Readme.Tests.ps1', 'HelpExamples.Tests.ps1', 'Migration.Tests.ps1' | ForEach-Object FullName)
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Normal'
     $config.TestResult.Enabled = $true
