@@ -47,7 +47,7 @@ Show-Step 'The model it made, as the service lists it'
 $job | Get-FineTuningModel | Format-Table
 
 Show-Step 'Jobs of the team, found by metadata'
-Get-FineTuningJob -Metadata @{ team = 'docs' } | Format-Table Id, Status, FineTunedModel -AutoSize
+Get-FineTuningJob -Metadata @{ team = 'docs' } | Format-Table
 
 Stop-FineTuningEmulator
 Write-Host "`nDone: $($job.FineTunedModel)" -ForegroundColor Green

@@ -79,6 +79,30 @@ Describe 'Default views of what the cmdlets write' {
         ($text -split "`r?`n") | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
     }
 
+    # The other tables wrap their longest column instead of cutting it: nothing a user copies loses a character.
+    It 'never cuts a <Kind> at 120 or 80 columns' -ForEach @(
+        @{ Kind = 'checkpoint in Azure''s form'; Make = { [FineTuning.Client.FineTuningCheckpoint]@{ Id = 'ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB'; StepNumber = 1200; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z'; FineTunedModelCheckpoint = 'gpt-4.1-mini-2025-04-14.ft-0f4191f0c59a4256b7a797a3d9eed219-sup:ckpt-step-1200'; Metrics = [FineTuning.Client.StepMetrics]@{ TrainLoss = 1.9927; ValidLoss = 7.3799 } } }; Whole = 'FineTunedModelCheckpoint' }
+        @{ Kind = 'fine-tuned model'; Make = { [FineTuning.Client.FineTuningModel]@{ Id = 'ft:gpt-4o-mini-2024-07-18:org-emulator:demo:Q3RUVUz3'; Created = [DateTimeOffset]'2026-11-30T08:15:00Z'; OwnedBy = 'org-emulator' } }; Whole = 'Id', 'OwnedBy' }
+        @{ Kind = 'model in Azure''s form'; Make = { [FineTuning.Client.FineTuningModel]@{ Id = 'gpt-4.1-mini-2025-04-14.ft-0f4191f0c59a4256b7a797a3d9eed219-support'; Created = [DateTimeOffset]'2026-11-30T08:15:00Z'; OwnedBy = 'organization-owner' } }; Whole = 'Id', 'OwnedBy' }
+        @{ Kind = 'event with a long message'; Make = { [FineTuning.Client.FineTuningEvent]@{ Id = 'ftevent-abc'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z'; Level = 'error'; Type = 'message'; Message = 'The job failed due to an invalid training file. Line 12, key "messages": every example needs an assistant message to learn from.' } }; Whole = 'Message' }
+        @{ Kind = 'deleted Azure model'; Make = { [FineTuning.Client.DeletionResult]@{ Id = 'gpt-4.1-mini-2025-04-14.ft-0f4191f0c59a4256b7a797a3d9eed219-support'; Object = 'model'; Deleted = $true } }; Whole = 'Id' }
+        @{ Kind = 'dataset finding'; Make = { [FineTuning.Datasets.DatasetFinding]::new(12, 'Error', 'MissingAssistantMessage', 'The example has no assistant message, so there is nothing to learn from. Add one after the last user message.', 'messages') }; Whole = 'Message' }
+        @{ Kind = 'checkpoint permission'; Make = { [FineTuning.Client.FineTuningCheckpointPermission]@{ Id = 'cp_zc4Q7MP6XxulcVzj4MZdwsAB'; ProjectId = 'proj_AbCdEfGhIjKlMnOpQrStUvWx'; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z'; Checkpoint = 'ft:gpt-4o-mini-2024-07-18:org-emulator:demo:MlFtuMRs:ckpt-step-40' } }; Whole = 'Id', 'ProjectId'; Whole120 = 'Checkpoint' }
+    ) {
+        $item = & $Make
+        foreach ($width in 120, 80) {
+            $text = $item | Out-String -Width $width
+            $lines = @($text -split "`r?`n" | Where-Object { $_.Trim() })
+            $lines | Where-Object { $_.Length -gt $width } | Should -BeNullOrEmpty -Because "the table must fit $width columns"
+            $text | Should -Not -Match ([regex]::Escape([string][char]0x2026)) -Because "nothing is cut at $width columns"
+            $body = ($lines | Select-Object -Skip 2) -join '' -replace '\s', ''
+            foreach ($name in @($Whole) + @(if ($width -eq 120) { $Whole120 })) {
+                if (-not $name) { continue }
+                $body | Should -Match ([regex]::Escape(("$($item.$name)" -replace '\s', ''))) -Because "$name must show whole at $width columns"
+            }
+        }
+    }
+
     It 'shows a checkpoint''s model name whole in 120 columns, in Azure''s longer form too' {
         $checkpoint = [FineTuning.Client.FineTuningCheckpoint]@{
             Id = 'ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB'; StepNumber = 1200; CreatedAt = [DateTimeOffset]'2026-11-30T08:15:00Z'
@@ -92,7 +116,7 @@ Describe 'Default views of what the cmdlets write' {
     It 'fits a deletion result in 120 columns' {
         $result = [FineTuning.Client.DeletionResult]@{ Id = 'ft:gpt-4o-mini-2024-07-18:acme:support:AbCd1234'; Object = 'model'; Deleted = $true }
         $lines = ($result | Out-String -Width 120) -split "`r?`n"
-        $lines | Where-Object { $_ -match 'AbCd1234\s+model\s+True' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^True\s+model\s+ft:gpt-4o-mini-2024-07-18:acme:support:AbCd1234$' } | Should -Not -BeNullOrEmpty
         $lines | Where-Object { $_ -match 'AdditionalProperties' } | Should -BeNullOrEmpty
     }
 }

@@ -30,6 +30,8 @@ Describe 'The demo' {
         $text | Should -Match 'Checkpoint created at step \d+'
         $text | Should -Match '\* TrainLoss  o ValidLoss'
         $text | Should -Not -Match 'WARNING|ERROR'
+        # Its tables wrap long names rather than cut them, whatever the width of the console it runs in.
+        $text | Should -Not -Match ([regex]::Escape([string][char]0x2026))
         # The time scale in words: how much faster a job goes, and what the times mean.
         $text | Should -Match 'a job takes a 600th of its time on the service, so ten minutes of training take a second here'
     }
