@@ -12,16 +12,38 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:interop = Join-Path $PSScriptRoot '../interop'
     $script:work = Join-Path $PSScriptRoot '../../out/interop'
-}
 
-Describe 'The openai npm SDK against the emulator' -Skip:(-not $haveNode) {
-    BeforeAll {
+    # The SDK script and the openai package from npm, in out/interop (installed once, reused by later runs).
+    function Install-SdkScript {
         New-Item -ItemType Directory -Path $work -Force | Out-Null
         Copy-Item (Join-Path $interop 'package.json'), (Join-Path $interop 'openai-sdk.mjs') $work -Force
         if (-not (Test-Path (Join-Path $work 'node_modules/openai/package.json'))) {
             Push-Location $work
             try { & npm install --no-audit --no-fund --loglevel=error 2>&1 | Out-Host } finally { Pop-Location }
         }
+    }
+
+    # Runs the SDK's whole workflow against an emulator and checks that every one of its 16 checks passed.
+    function Invoke-SdkWorkflow([string] $BaseUri, [string] $Key, [string] $TrainFile) {
+        $env:EMULATOR_BASE_URL = $BaseUri
+        $env:EMULATOR_API_KEY = $Key
+        $env:TRAIN_FILE = $TrainFile
+        try {
+            $output = & node (Join-Path $work 'openai-sdk.mjs') 2>&1
+            $exit = $LASTEXITCODE
+        } finally {
+            Remove-Item Env:EMULATOR_BASE_URL, Env:EMULATOR_API_KEY, Env:TRAIN_FILE -ErrorAction SilentlyContinue
+        }
+        $exit | Should -Be 0 -Because ($output | Out-String)
+        $summary = ($output | Select-Object -Last 1) | ConvertFrom-Json
+        $summary.ok | Should -BeTrue
+        $summary.checks.Count | Should -Be 16
+    }
+}
+
+Describe 'The openai npm SDK against the emulator' -Skip:(-not $haveNode) {
+    BeforeAll {
+        Install-SdkScript
         $script:key = 'sk-interop-' + [guid]::NewGuid().ToString('n')
         $script:emu = Start-FineTuningEmulator -Port 0 -ManualClock -Seed 4 -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)
         $script:train = New-TestDataset -Count 12
@@ -29,20 +51,7 @@ Describe 'The openai npm SDK against the emulator' -Skip:(-not $haveNode) {
     AfterAll { Stop-FineTuningEmulator }
 
     It 'uploads, creates, lists, pauses, resumes, cancels, and reads events, checkpoints and results' {
-        $env:EMULATOR_BASE_URL = $emu.BaseUri.AbsoluteUri
-        $env:EMULATOR_API_KEY = $key
-        $env:TRAIN_FILE = $train
-        try {
-            $output = & node (Join-Path $work 'openai-sdk.mjs') 2>&1
-            $exit = $LASTEXITCODE
-        } finally {
-            Remove-Item Env:EMULATOR_BASE_URL, Env:EMULATOR_API_KEY, Env:TRAIN_FILE -ErrorAction SilentlyContinue
-        }
-        $text = ($output | Out-String)
-        $exit | Should -Be 0 -Because $text
-        $summary = ($output | Select-Object -Last 1) | ConvertFrom-Json
-        $summary.ok | Should -BeTrue
-        $summary.checks.Count | Should -Be 16
+        Invoke-SdkWorkflow -BaseUri $emu.BaseUri.AbsoluteUri -Key $key -TrainFile $train
     }
 }
 
@@ -68,12 +77,7 @@ Describe 'The emulator as a .NET tool, installed from its package and driven by 
             $env:NUGET_PACKAGES = $savedCache
         }
 
-        New-Item -ItemType Directory -Path $work -Force | Out-Null
-        Copy-Item (Join-Path $interop 'package.json'), (Join-Path $interop 'openai-sdk.mjs') $work -Force
-        if (-not (Test-Path (Join-Path $work 'node_modules/openai/package.json'))) {
-            Push-Location $work
-            try { & npm install --no-audit --no-fund --loglevel=error 2>&1 | Out-Host } finally { Pop-Location }
-        }
+        Install-SdkScript
         $script:key = 'sk-tool-' + [guid]::NewGuid().ToString('n')
         $script:train = New-TestDataset -Count 12
     }
@@ -108,20 +112,7 @@ Describe 'The emulator as a .NET tool, installed from its package and driven by 
             $baseUri | Should -Not -BeNullOrEmpty -Because "the tool's first line names its address: $line"
             $line | Should -BeLike '*API key required*'
 
-            $env:EMULATOR_BASE_URL = $baseUri
-            $env:EMULATOR_API_KEY = $key
-            $env:TRAIN_FILE = $train
-            try {
-                $output = & node (Join-Path $work 'openai-sdk.mjs') 2>&1
-                $exit = $LASTEXITCODE
-            } finally {
-                Remove-Item Env:EMULATOR_BASE_URL, Env:EMULATOR_API_KEY, Env:TRAIN_FILE -ErrorAction SilentlyContinue
-            }
-            $text = ($output | Out-String)
-            $exit | Should -Be 0 -Because $text
-            $summary = ($output | Select-Object -Last 1) | ConvertFrom-Json
-            $summary.ok | Should -BeTrue
-            $summary.checks.Count | Should -Be 16
+            Invoke-SdkWorkflow -BaseUri $baseUri -Key $key -TrainFile $train
         } finally {
             if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
         }
